@@ -1,0 +1,72 @@
+//! Tunables of the streaming manager, with the defaults an open-world game
+//! would start from.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::{check_non_negative, StreamingError, StreamingResult};
+
+/// Configuration of a [`StreamingManager`](super::manager::StreamingManager).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamingConfig {
+    /// Most load requests outstanding at once; 0 means unlimited. Default 8.
+    pub max_loads_in_flight: u32,
+    /// Least time between two unload requests, in seconds; 0 means none.
+    /// Spreads unload hitches over frames. Default 0.
+    pub min_seconds_between_unloads: f64,
+    /// How many times a failed load is retried before it is reported as
+    /// given up. Default 3.
+    pub max_load_retries: u32,
+    /// Delay before the first retry, in seconds; doubled after each further
+    /// failure. Default 0.5.
+    pub retry_backoff_seconds: f64,
+    /// Upper bound of the retry delay, in seconds. Default 30.
+    pub retry_backoff_max_seconds: f64,
+    /// A volume created without an unload distance gets
+    /// `load_distance * unload_distance_factor`. Must be >= 1. Default 1.25.
+    pub unload_distance_factor: f64,
+    /// Events kept for polling; when full the oldest is dropped (and
+    /// counted). Default 4096.
+    pub event_queue_capacity: u32,
+}
+
+/// Default factor from load to unload distance (25% hysteresis margin).
+pub const DEFAULT_UNLOAD_DISTANCE_FACTOR: f64 = 1.25;
+
+impl Default for StreamingConfig {
+    fn default() -> Self {
+        StreamingConfig {
+            max_loads_in_flight: 8,
+            min_seconds_between_unloads: 0.0,
+            max_load_retries: 3,
+            retry_backoff_seconds: 0.5,
+            retry_backoff_max_seconds: 30.0,
+            unload_distance_factor: DEFAULT_UNLOAD_DISTANCE_FACTOR,
+            event_queue_capacity: 4096,
+        }
+    }
+}
+
+impl StreamingConfig {
+    /// Checks every field; a manager is only ever built from a valid config.
+    pub fn validate(&self) -> StreamingResult<()> {
+        check_non_negative(
+            "min_seconds_between_unloads",
+            self.min_seconds_between_unloads,
+        )?;
+        check_non_negative("retry_backoff_seconds", self.retry_backoff_seconds)?;
+        check_non_negative("retry_backoff_max_seconds", self.retry_backoff_max_seconds)?;
+        check_non_negative("unload_distance_factor", self.unload_distance_factor)?;
+        if self.unload_distance_factor < 1.0 {
+            return Err(StreamingError::InvalidArgument(format!(
+                "unload_distance_factor must be >= 1 (got {})",
+                self.unload_distance_factor
+            )));
+        }
+        if self.event_queue_capacity == 0 {
+            return Err(StreamingError::InvalidArgument(
+                "event_queue_capacity must be at least 1".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,20 @@
+//! The pure-Rust streaming core: no FFI, no I/O. The host engine does the
+//! real loading; the core decides what to ask for and tracks what happened.
+
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod level;
+pub mod manager;
+pub mod request;
+pub mod types;
+pub mod volume;
+
+pub use config::StreamingConfig;
+pub use error::{StreamingError, StreamingResult};
+pub use events::{Event, EventKind, ListenerId};
+pub use level::{LevelDesc, LevelInfo};
+pub use manager::StreamingManager;
+pub use request::{Request, RequestKind};
+pub use types::{LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId};
+pub use volume::{StreamingVolume, VolumeDesc};

@@ -1,0 +1,201 @@
+//! Identifiers, priorities, states and the small value types every other
+//! core module speaks in. Names live only at the edges; inside, levels and
+//! volumes are dense integer ids.
+
+use serde::{Deserialize, Serialize};
+
+/// Dense id of a registered level (index into the manager's level table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LevelId(pub u32);
+
+/// Id of a streaming volume. Ids of removed volumes are never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct VolumeId(pub u32);
+
+/// Unique id of a host request; never reused within one manager.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RequestId(pub u64);
+
+/// A point or direction in world space. `f64` so that UE5 large-world
+/// coordinates survive the trip through the library unchanged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Vec3 {
+    /// X coordinate.
+    pub x: f64,
+    /// Y coordinate.
+    pub y: f64,
+    /// Z coordinate.
+    pub z: f64,
+}
+
+impl Vec3 {
+    /// The origin.
+    pub const ZERO: Vec3 = Vec3 {
+        x: 0.0,
+        y: 0.0,
+        z: 0.0,
+    };
+
+    /// Builds a vector from its components.
+    pub const fn new(x: f64, y: f64, z: f64) -> Self {
+        Vec3 { x, y, z }
+    }
+
+    /// True when every component is a finite number (no NaN, no infinity).
+    pub fn is_finite(&self) -> bool {
+        self.x.is_finite() && self.y.is_finite() && self.z.is_finite()
+    }
+
+    /// Euclidean distance to `other`.
+    pub fn distance(&self, other: &Vec3) -> f64 {
+        self.distance_squared(other).sqrt()
+    }
+
+    /// Squared Euclidean distance to `other`.
+    pub fn distance_squared(&self, other: &Vec3) -> f64 {
+        let dx = self.x - other.x;
+        let dy = self.y - other.y;
+        let dz = self.z - other.z;
+        dx * dx + dy * dy + dz * dz
+    }
+
+    /// Length of the vector.
+    pub fn length(&self) -> f64 {
+        self.distance(&Vec3::ZERO)
+    }
+}
+
+/// Importance of a level, a volume, a source or a budget. Lower numbers are
+/// more important; CRITICAL levels are never evicted for memory.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Priority {
+    /// Must always be loaded (the main area).
+    Critical = 1,
+    /// Loads first.
+    High = 2,
+    /// The default.
+    #[default]
+    Normal = 3,
+    /// Can be unloaded when memory is needed.
+    Low = 4,
+    /// Lowest priority, evicted first.
+    Background = 5,
+}
+
+impl Priority {
+    /// All priorities, most important first.
+    pub const ALL: [Priority; 5] = [
+        Priority::Critical,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+        Priority::Background,
+    ];
+
+    /// The priority with the given numeric value (1..=5).
+    pub fn from_u32(value: u32) -> Option<Priority> {
+        Priority::ALL.get((value as usize).wrapping_sub(1)).copied()
+    }
+
+    /// Upper-case name, as in the original design.
+    pub fn name(self) -> &'static str {
+        match self {
+            Priority::Critical => "CRITICAL",
+            Priority::High => "HIGH",
+            Priority::Normal => "NORMAL",
+            Priority::Low => "LOW",
+            Priority::Background => "BACKGROUND",
+        }
+    }
+}
+
+/// Where a level is in its life cycle.
+///
+/// ```text
+/// Unloaded -> Loading -> Loaded -> Active <-> Hidden
+///    ^          |          |         |          |
+///    |          | (fail)   +---------+----------+--> Unloading -> Unloaded
+///    +----------+
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum StreamingState {
+    /// Not in memory.
+    #[default]
+    Unloaded = 0,
+    /// A load request is outstanding.
+    Loading = 1,
+    /// In memory, not visible.
+    Loaded = 2,
+    /// Visible and updating.
+    Active = 3,
+    /// An unload request is outstanding.
+    Unloading = 4,
+    /// Was active, now hidden; still in memory.
+    Hidden = 5,
+}
+
+impl StreamingState {
+    /// Upper-case name, as in the original design.
+    pub fn name(self) -> &'static str {
+        match self {
+            StreamingState::Unloaded => "UNLOADED",
+            StreamingState::Loading => "LOADING",
+            StreamingState::Loaded => "LOADED",
+            StreamingState::Active => "ACTIVE",
+            StreamingState::Unloading => "UNLOADING",
+            StreamingState::Hidden => "HIDDEN",
+        }
+    }
+
+    /// True when the level's content is in memory (Loaded, Active or Hidden).
+    pub fn is_resident(self) -> bool {
+        matches!(
+            self,
+            StreamingState::Loaded | StreamingState::Active | StreamingState::Hidden
+        )
+    }
+
+    /// Whether the state machine allows going from `self` to `to`.
+    pub fn can_transition_to(self, to: StreamingState) -> bool {
+        use StreamingState::*;
+        matches!(
+            (self, to),
+            (Unloaded, Loading)
+                | (Loading, Loaded)
+                | (Loading, Unloaded)
+                | (Loaded, Active)
+                | (Active, Hidden)
+                | (Hidden, Active)
+                | (Loaded, Unloading)
+                | (Active, Unloading)
+                | (Hidden, Unloading)
+                | (Unloading, Unloaded)
+        )
+    }
+}
+
+/// A camera, player or any other point the world streams around.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamingSource {
+    /// Position in world space.
+    pub position: Vec3,
+    /// Velocity in world units per second (used for ordering and prediction).
+    pub velocity: Vec3,
+    /// Importance of this source; requests serving a CRITICAL source come first.
+    pub priority: Priority,
+}
+
+impl StreamingSource {
+    /// A still source at `position` with NORMAL priority.
+    pub fn at(position: Vec3) -> Self {
+        StreamingSource {
+            position,
+            velocity: Vec3::ZERO,
+            priority: Priority::Normal,
+        }
+    }
+}

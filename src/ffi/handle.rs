@@ -1,0 +1,201 @@
+//! The opaque `LsmManager` handle: one Box-owned object per manager, the
+//! registered C callbacks, and their dispatch.
+
+use std::ffi::c_void;
+
+use crate::core::StreamingManager;
+use crate::core::{Event, Request, StreamingSource};
+
+use super::boundary::{catch_panic, FfiError};
+use super::types::{LsmEvent, LsmStatus};
+
+/// Called for each event, on the thread that called the `lsm_` function that
+/// raised it, just before that function returns. `event` is valid only during
+/// the call.
+pub type LsmEventCallback =
+    Option<unsafe extern "C" fn(event: *const LsmEvent, user_data: *mut c_void)>;
+
+const MAGIC: u64 = 0x4c53_4d5f_4d47_5231; // "LSM_MGR1"
+
+#[derive(Clone, Copy)]
+pub(crate) struct CallbackEntry {
+    pub(crate) id: u64,
+    pub(crate) filter: u32,
+    pub(crate) callback: unsafe extern "C" fn(*const LsmEvent, *mut c_void),
+    pub(crate) user_data: *mut c_void,
+}
+
+/// A streaming manager. Opaque to C: create it with `lsm_manager_create`,
+/// destroy it with `lsm_manager_destroy`.
+///
+/// Threading: a manager is not thread-safe. Call all functions for one
+/// manager from one thread at a time (normally the game thread). Different
+/// managers may be used from different threads.
+pub struct LsmManager {
+    magic: u64,
+    pub(crate) core: StreamingManager,
+    pub(crate) callbacks: Vec<CallbackEntry>,
+    pub(crate) next_callback_id: u64,
+    /// Sequence number of the first event not yet given to callbacks.
+    dispatch_seq: u64,
+    dispatching: bool,
+    destroy_requested: bool,
+    pub(crate) scratch_requests: Vec<Request>,
+    pub(crate) scratch_sources: Vec<StreamingSource>,
+}
+
+impl LsmManager {
+    pub(crate) fn new(core: StreamingManager) -> Self {
+        let dispatch_seq = core.next_event_seq();
+        LsmManager {
+            magic: MAGIC,
+            core,
+            callbacks: Vec::new(),
+            next_callback_id: 1,
+            dispatch_seq,
+            dispatching: false,
+            destroy_requested: false,
+            scratch_requests: Vec::new(),
+            scratch_sources: Vec::new(),
+        }
+    }
+
+    /// Callbacks registered now see only events raised from now on.
+    pub(crate) fn skip_undispatched(&mut self) {
+        self.dispatch_seq = self.core.next_event_seq();
+    }
+}
+
+/// Borrows the manager behind a handle.
+///
+/// # Safety
+/// `ptr` is NULL or a handle from `lsm_manager_create` not yet destroyed,
+/// with no other live reference to it.
+pub(crate) unsafe fn manager_mut<'a>(ptr: *mut LsmManager) -> Result<&'a mut LsmManager, FfiError> {
+    // SAFETY: the caller promises a live, unaliased handle when non-NULL.
+    let manager = unsafe { ptr.as_mut() }.ok_or_else(|| FfiError::null("manager"))?;
+    if manager.magic != MAGIC {
+        return Err(FfiError::new(
+            LsmStatus::InvalidHandle,
+            "manager handle is not a live LsmManager (destroyed or corrupted?)",
+        ));
+    }
+    Ok(manager)
+}
+
+/// Borrows the manager behind a handle, read-only.
+///
+/// # Safety
+/// As for [`manager_mut`].
+pub(crate) unsafe fn manager_ref<'a>(ptr: *const LsmManager) -> Result<&'a LsmManager, FfiError> {
+    // SAFETY: forwarded to the caller's promise.
+    unsafe { manager_mut(ptr.cast_mut()) }.map(|m| &*m)
+}
+
+/// Gives every not-yet-dispatched event to the matching callbacks. No Rust
+/// reference to the manager is held while a callback runs, so callbacks may
+/// call back into the library with the same handle; events they cause are
+/// delivered by this same loop. A destroy requested from a callback happens
+/// when the loop ends.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle with no other live reference to it.
+pub(crate) unsafe fn dispatch_events(ptr: *mut LsmManager) {
+    catch_panic(|| {
+        {
+            // SAFETY: caller's promise; the borrow ends at the end of this block.
+            let Ok(manager) = (unsafe { manager_mut(ptr) }) else {
+                return;
+            };
+            if manager.dispatching {
+                return;
+            }
+            if manager.callbacks.is_empty() {
+                manager.skip_undispatched();
+                return;
+            }
+            manager.dispatching = true;
+        }
+        loop {
+            let event: Event = {
+                // SAFETY: as above; no callback is running at this point.
+                let manager = unsafe { &mut *ptr };
+                match manager.core.queued_event_since(manager.dispatch_seq) {
+                    Some((seq, event)) => {
+                        manager.dispatch_seq = seq + 1;
+                        event
+                    }
+                    None => {
+                        manager.skip_undispatched();
+                        break;
+                    }
+                }
+            };
+            let c_event = LsmEvent::from(&event);
+            let mut index = 0;
+            loop {
+                let entry = {
+                    // SAFETY: as above; re-borrowed for each callback because
+                    // a callback may register or remove callbacks.
+                    let manager = unsafe { &*ptr };
+                    manager.callbacks.get(index).copied()
+                };
+                let Some(entry) = entry else { break };
+                index += 1;
+                if entry.filter == super::types::LSM_EVENT_FILTER_ALL
+                    || entry.filter == c_event.kind as u32
+                {
+                    // SAFETY: the host registered this function pointer and
+                    // user data together; `c_event` outlives the call.
+                    unsafe { (entry.callback)(&c_event, entry.user_data) };
+                }
+            }
+        }
+        // SAFETY: as above.
+        let manager = unsafe { &mut *ptr };
+        manager.dispatching = false;
+        if manager.destroy_requested {
+            manager.magic = 0;
+            // SAFETY: the handle came from Box::into_raw in lsm_manager_create
+            // and no reference to it remains.
+            drop(unsafe { Box::from_raw(ptr) });
+        }
+    })
+}
+
+/// Destroys a handle now, or after the running dispatch if called from a callback.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle from `lsm_manager_create`.
+pub(crate) unsafe fn destroy(ptr: *mut LsmManager) {
+    // SAFETY: caller's promise.
+    let Ok(manager) = (unsafe { manager_mut(ptr) }) else {
+        return;
+    };
+    if manager.dispatching {
+        manager.destroy_requested = true;
+        return;
+    }
+    manager.magic = 0;
+    // SAFETY: the handle came from Box::into_raw and is not borrowed.
+    drop(unsafe { Box::from_raw(ptr) });
+}
+
+/// Runs `f` on the manager behind `ptr` inside the panic boundary, then
+/// dispatches the events it raised to the C callbacks.
+///
+/// # Safety
+/// `ptr` is NULL or a live handle with no other live reference to it.
+pub(crate) unsafe fn with_manager(
+    ptr: *mut LsmManager,
+    f: impl FnOnce(&mut LsmManager) -> Result<(), FfiError>,
+) -> LsmStatus {
+    let status = super::boundary::run_status(|| {
+        // SAFETY: caller's promise; the borrow ends when `f` returns.
+        let manager = unsafe { manager_mut(ptr) }?;
+        f(manager)
+    });
+    // SAFETY: caller's promise; dispatch re-validates the handle.
+    unsafe { dispatch_events(ptr) };
+    status
+}
