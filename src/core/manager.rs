@@ -648,21 +648,29 @@ impl StreamingManager {
     }
 
     /// Ordering key of a request for level `id`: the most important of the
-    /// level's priority and its wanting volumes', and the nearest gap.
+    /// level's priority and its wanting volumes' (a level that was never
+    /// registered has no priority of its own: its volumes decide), and the
+    /// nearest gap.
     fn ordering(&self, id: LevelId) -> (Priority, f64) {
         let l = &self.levels.levels[id.0 as usize];
-        let mut priority = l.priority;
+        let mut volume_priority: Option<Priority> = None;
         let mut distance = f64::INFINITY;
         for vid in &l.volumes {
             if let Ok(v) = self.volumes.get(*vid) {
                 if v.enabled {
                     distance = distance.min(v.distance);
                     if v.wants {
-                        priority = priority.min(v.priority);
+                        volume_priority =
+                            Some(volume_priority.map_or(v.priority, |p| p.min(v.priority)));
                     }
                 }
             }
         }
+        let priority = match volume_priority {
+            Some(p) if l.implicit => p,
+            Some(p) => p.min(l.priority),
+            None => l.priority,
+        };
         (priority, distance)
     }
 

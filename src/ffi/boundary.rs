@@ -256,3 +256,40 @@ pub(crate) unsafe fn copy_string_out(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_status_and_a_message() {
+        let status = run_status(|| panic!("boom"));
+        assert_eq!(status, LsmStatus::Panic);
+        with_last_error(|m| assert!(m.contains("boom"), "{m}"));
+        let ptr: *mut u8 = catch_panic(|| panic!("again"));
+        assert!(ptr.is_null());
+    }
+
+    #[test]
+    fn errors_map_to_distinct_statuses() {
+        let status = run_status(|| Err(StreamingError::UnknownLevelName("x".into()).into()));
+        assert_eq!(status, LsmStatus::UnknownLevel);
+        with_last_error(|m| assert_eq!(m, "no level named 'x'"));
+    }
+
+    #[test]
+    fn string_copy_reports_the_needed_length_and_writes_nothing_when_short() {
+        let mut buf = [7 as c_char; 4];
+        let mut len = 0usize;
+        // SAFETY: buf is writable for 4 bytes, len for one usize.
+        let err =
+            unsafe { copy_string_out("hello", buf.as_mut_ptr(), buf.len(), &mut len) }.unwrap_err();
+        assert_eq!(err.status, LsmStatus::BufferTooSmall);
+        assert_eq!(len, 5);
+        assert!(buf.iter().all(|b| *b == 7));
+        let mut big = [0 as c_char; 6];
+        // SAFETY: as above, 6 bytes.
+        unsafe { copy_string_out("hello", big.as_mut_ptr(), big.len(), &mut len) }.unwrap();
+        assert_eq!(big[5], 0);
+    }
+}
