@@ -510,7 +510,8 @@ fn every_bad_input_is_refused_without_change() {
         f(&mut d);
         d
     };
-    let cases: Vec<(VolumeDesc, fn(&StreamingError) -> bool)> = vec![
+    type Expect = fn(&StreamingError) -> bool;
+    let cases: Vec<(VolumeDesc, Expect)> = vec![
         (bad(&|d| d.center.x = f64::NAN), |e| {
             matches!(e, StreamingError::NonFiniteValue { .. })
         }),
