@@ -32,8 +32,10 @@ fn main() {
          #define LSM_VERSION_PATCH {patch}\n"
     ));
 
+    // Only the C ABI module is parsed, so nothing of the pure-Rust core can
+    // leak into the header.
     let bindings = match cbindgen::Builder::new()
-        .with_crate(&crate_dir)
+        .with_src(crate_dir.join("src").join("ffi").join("mod.rs"))
         .with_config(config)
         .generate()
     {

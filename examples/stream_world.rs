@@ -51,15 +51,7 @@ fn main() {
         version.to_string_lossy()
     );
 
-    let mut config = LsmConfig {
-        max_loads_in_flight: 0,
-        min_seconds_between_unloads: 0.0,
-        max_load_retries: 0,
-        retry_backoff_seconds: 0.0,
-        retry_backoff_max_seconds: 0.0,
-        unload_distance_factor: 0.0,
-        event_queue_capacity: 0,
-    };
+    let mut config = LsmConfig::default();
     check(lsm_config_default(&mut config));
     config.max_loads_in_flight = 2;
     config.retry_backoff_seconds = 0.25;
@@ -122,13 +114,7 @@ fn main() {
         };
         check(lsm_update(m, &camera, 1, dt));
 
-        let mut requests = [LsmRequest {
-            id: 0,
-            kind: LsmRequestKind::Load,
-            level_id: 0,
-            priority: LsmPriority::Normal,
-            distance: 0.0,
-        }; 16];
+        let mut requests = [LsmRequest::default(); 16];
         let mut n = 0usize;
         check(lsm_take_requests(
             m,
@@ -167,15 +153,7 @@ fn main() {
             }
         });
 
-        let mut events = [LsmEvent {
-            kind: LsmEventKind::StreamingComplete,
-            level_id: 0,
-            old_state: LsmStreamingState::Unloaded,
-            new_state: LsmStreamingState::Unloaded,
-            request_kind: LsmRequestKind::Load,
-            attempts: 0,
-            will_retry: false,
-        }; 32];
+        let mut events = [LsmEvent::default(); 32];
         check(lsm_poll_events(
             m,
             events.as_mut_ptr(),
@@ -196,12 +174,10 @@ fn main() {
                     e.attempts,
                     e.will_retry
                 ),
-                LsmEventKind::RequestFailed => {
-                    println!("                      event: request failed")
-                }
                 LsmEventKind::StreamingComplete => {
                     println!("                      event: streaming complete")
                 }
+                other => println!("                      event: {other:?}"),
             }
         }
     }

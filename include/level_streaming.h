@@ -31,6 +31,81 @@
 
 
 /**
+ * Frame time target for 60 fps, in ms.
+ */
+#define LSM_FRAME_TIME_TARGET_60FPS 16.67
+
+/**
+ * Frame time target for 30 fps, in ms.
+ */
+#define LSM_FRAME_TIME_TARGET_30FPS 33.33
+
+/**
+ * Memory budget for high-end hardware, in MB.
+ */
+#define LSM_BUDGET_HIGH_END_MB 4096.0
+
+/**
+ * Memory budget for mid-range hardware, in MB.
+ */
+#define LSM_BUDGET_MID_END_MB 2048.0
+
+/**
+ * Memory budget for low-end hardware, in MB.
+ */
+#define LSM_BUDGET_LOW_END_MB 1024.0
+
+/**
+ * LOD distance up to which ULTRA is used.
+ */
+#define LSM_ULTRA_DISTANCE 1000.0
+
+/**
+ * LOD distance up to which HIGH is used.
+ */
+#define LSM_HIGH_DISTANCE 2000.0
+
+/**
+ * LOD distance up to which MEDIUM is used.
+ */
+#define LSM_MEDIUM_DISTANCE 4000.0
+
+/**
+ * LOD distance up to which LOW is used.
+ */
+#define LSM_LOW_DISTANCE 8000.0
+
+/**
+ * LOD distance of MINIMAL.
+ */
+#define LSM_MINIMAL_DISTANCE 16000.0
+
+/**
+ * Culling efficiency rated MINIMUM.
+ */
+#define LSM_MIN_CULLING_EFFICIENCY 0.3
+
+/**
+ * Culling efficiency rated GOOD.
+ */
+#define LSM_GOOD_CULLING_EFFICIENCY 0.6
+
+/**
+ * Culling efficiency rated EXCELLENT.
+ */
+#define LSM_EXCELLENT_CULLING_EFFICIENCY 0.8
+
+/**
+ * Default memory budget warning threshold (fraction of the maximum).
+ */
+#define LSM_DEFAULT_WARNING_THRESHOLD 0.8
+
+/**
+ * Default memory budget critical threshold (fraction of the maximum).
+ */
+#define LSM_DEFAULT_CRITICAL_THRESHOLD 0.95
+
+/**
  * Id value meaning "no level / no volume" (for example in an event that is
  * not about one level).
  */
@@ -154,6 +229,37 @@ enum LsmEventKind
    * Every wanted level is active (nothing wanted is missing).
    */
   LSM_EVENT_KIND_STREAMING_COMPLETE = 3,
+  /**
+   * Budget `budget_id` went from `old_memory_state` to `new_memory_state`
+   * at `usage_fraction`.
+   */
+  LSM_EVENT_KIND_MEMORY_STATE_CHANGED = 4,
+  /**
+   * The load of `level_id` waits: budget `budget_id` has `available_mb`
+   * left, it needs `needed_mb`, and nothing can be evicted. Raised once per wait.
+   */
+  LSM_EVENT_KIND_LOAD_DEFERRED = 5,
+  /**
+   * Cached level `level_id` was unloaded to make room in `budget_id`.
+   */
+  LSM_EVENT_KIND_LEVEL_EVICTED = 6,
+  /**
+   * `level_id` went from `old_lod` to `new_lod`.
+   */
+  LSM_EVENT_KIND_LOD_CHANGED = 7,
+  /**
+   * Frame time stayed over `target_frame_time_ms` for `consecutive_frames`
+   * frames (last one `frame_time_ms`).
+   */
+  LSM_EVENT_KIND_PERFORMANCE_WARNING = 8,
+  /**
+   * Frame time came back within `target_frame_time_ms` for `consecutive_frames` frames.
+   */
+  LSM_EVENT_KIND_PERFORMANCE_RECOVERED = 9,
+  /**
+   * Bound loading screen `loading_screen_id` hid itself: all its levels are active.
+   */
+  LSM_EVENT_KIND_LOADING_SCREEN_HIDDEN = 10,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -228,12 +334,82 @@ enum LsmRequestKind
    * Unload the level, hiding it first if visible (UE: `SetShouldBeLoaded(false)`).
    */
   LSM_REQUEST_KIND_UNLOAD = 3,
+  /**
+   * Apply `LsmRequest.lod` to the visible level.
+   */
+  LSM_REQUEST_KIND_SET_LOD = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum LsmRequestKind LsmRequestKind;
 #else
 typedef uint32_t LsmRequestKind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How full a memory budget is.
+ */
+enum LsmMemoryState
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Below the warning threshold.
+   */
+  LSM_MEMORY_STATE_NORMAL = 0,
+  /**
+   * At or above the warning threshold (default 0.8).
+   */
+  LSM_MEMORY_STATE_WARNING = 1,
+  /**
+   * At or above the critical threshold (default 0.95).
+   */
+  LSM_MEMORY_STATE_CRITICAL = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum LsmMemoryState LsmMemoryState;
+#else
+typedef uint32_t LsmMemoryState;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A level of detail. Lower is better quality.
+ */
+enum LsmLodLevel
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Highest quality: texture 1.0, mesh 1.0, draw distance 10000, shadow 1.0.
+   */
+  LSM_LOD_LEVEL_ULTRA = 0,
+  /**
+   * Texture 0.8, mesh 0.95, draw distance 8000, shadow 0.8.
+   */
+  LSM_LOD_LEVEL_HIGH = 1,
+  /**
+   * Texture 0.6, mesh 0.85, draw distance 6000, shadow 0.6.
+   */
+  LSM_LOD_LEVEL_MEDIUM = 2,
+  /**
+   * Texture 0.4, mesh 0.7, draw distance 4000, shadow 0.3.
+   */
+  LSM_LOD_LEVEL_LOW = 3,
+  /**
+   * Texture 0.2, mesh 0.5, draw distance 2000, shadow 0.
+   */
+  LSM_LOD_LEVEL_MINIMAL = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum LsmLodLevel LsmLodLevel;
+#else
+typedef uint32_t LsmLodLevel;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -271,6 +447,72 @@ enum LsmPriority
 typedef enum LsmPriority LsmPriority;
 #else
 typedef uint32_t LsmPriority;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The occlusion technique a level's statistics come from.
+ */
+enum LsmOcclusionType
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * GPU occlusion queries.
+   */
+  LSM_OCCLUSION_TYPE_HARDWARE_QUERIES = 0,
+  /**
+   * Hierarchical Z-buffer.
+   */
+  LSM_OCCLUSION_TYPE_HIERARCHICAL = 1,
+  /**
+   * CPU software occlusion.
+   */
+  LSM_OCCLUSION_TYPE_SOFTWARE = 2,
+  /**
+   * Precomputed visibility.
+   */
+  LSM_OCCLUSION_TYPE_PRECOMPUTED = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum LsmOcclusionType LsmOcclusionType;
+#else
+typedef uint32_t LsmOcclusionType;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Rating of a culling efficiency against 0.3 / 0.6 / 0.8.
+ */
+enum LsmCullingRating
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Below 0.3.
+   */
+  LSM_CULLING_RATING_POOR = 0,
+  /**
+   * At least 0.3 (`LSM_MIN_CULLING_EFFICIENCY`).
+   */
+  LSM_CULLING_RATING_MINIMUM = 1,
+  /**
+   * At least 0.6 (`LSM_GOOD_CULLING_EFFICIENCY`).
+   */
+  LSM_CULLING_RATING_GOOD = 2,
+  /**
+   * At least 0.8 (`LSM_EXCELLENT_CULLING_EFFICIENCY`).
+   */
+  LSM_CULLING_RATING_EXCELLENT = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum LsmCullingRating LsmCullingRating;
+#else
+typedef uint32_t LsmCullingRating;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -317,6 +559,54 @@ typedef struct LsmEvent {
    * Whether another attempt is scheduled (LOAD_FAILED).
    */
   bool will_retry;
+  /**
+   * The budget concerned (MEMORY_STATE_CHANGED, LOAD_DEFERRED, LEVEL_EVICTED), or `LSM_INVALID_ID`.
+   */
+  uint32_t budget_id;
+  /**
+   * Previous budget state (MEMORY_STATE_CHANGED).
+   */
+  LsmMemoryState old_memory_state;
+  /**
+   * New budget state (MEMORY_STATE_CHANGED).
+   */
+  LsmMemoryState new_memory_state;
+  /**
+   * Budget usage over maximum (MEMORY_STATE_CHANGED).
+   */
+  double usage_fraction;
+  /**
+   * Memory the level needs in MB (LOAD_DEFERRED).
+   */
+  double needed_mb;
+  /**
+   * Memory the budget has left in MB (LOAD_DEFERRED).
+   */
+  double available_mb;
+  /**
+   * Previous LOD (LOD_CHANGED).
+   */
+  LsmLodLevel old_lod;
+  /**
+   * New LOD (LOD_CHANGED).
+   */
+  LsmLodLevel new_lod;
+  /**
+   * Frame time in ms (PERFORMANCE_WARNING).
+   */
+  double frame_time_ms;
+  /**
+   * Target frame time in ms (PERFORMANCE_WARNING, PERFORMANCE_RECOVERED).
+   */
+  double target_frame_time_ms;
+  /**
+   * Consecutive frames (PERFORMANCE_WARNING, PERFORMANCE_RECOVERED).
+   */
+  uint32_t consecutive_frames;
+  /**
+   * The loading screen (LOADING_SCREEN_HIDDEN), or `LSM_INVALID_ID`.
+   */
+  uint32_t loading_screen_id;
 } LsmEvent;
 
 /**
@@ -378,7 +668,289 @@ typedef struct LsmConfig {
    * Events kept for `lsm_poll_events`; the oldest is dropped when full. Default 4096.
    */
   uint32_t event_queue_capacity;
+  /**
+   * Frame-time target in ms for performance warnings and LOD. Default 16.67 (60 fps).
+   */
+  double target_frame_time_ms;
+  /**
+   * Samples per metric in the profiler's window (1 .. 1,000,000). Default 300.
+   */
+  uint32_t profiler_window_size;
+  /**
+   * Consecutive frames over target before a performance warning. Default 30.
+   */
+  uint32_t performance_warning_frames;
+  /**
+   * Consecutive frames within target before recovery. Default 30.
+   */
+  uint32_t performance_recovery_frames;
 } LsmConfig;
+
+/**
+ * A loading screen's figures (its texts: `lsm_loading_screen_text`).
+ */
+typedef struct LsmLoadingScreenInfo {
+  /**
+   * Its id.
+   */
+  uint32_t id;
+  /**
+   * Assets to load (bound screens: number of levels).
+   */
+  uint32_t total_assets;
+  /**
+   * Assets loaded (bound screens: levels active).
+   */
+  uint32_t assets_loaded;
+  /**
+   * Progress 0..1.
+   */
+  double progress;
+  /**
+   * Whether it is shown.
+   */
+  bool visible;
+  /**
+   * Whether its progress follows levels.
+   */
+  bool bound_to_levels;
+  /**
+   * Seconds since shown (frozen when hidden).
+   */
+  double elapsed_seconds;
+  /**
+   * Whether `eta_seconds` is known.
+   */
+  bool has_eta;
+  /**
+   * Estimated seconds left from the observed rate.
+   */
+  double eta_seconds;
+  /**
+   * Number of tips.
+   */
+  uint32_t tip_count;
+} LsmLoadingScreenInfo;
+
+/**
+ * LOD settings of a level.
+ */
+typedef struct LsmLodSettings {
+  /**
+   * The LOD in force (an `LsmLodLevel`; validated when passed in).
+   */
+  uint32_t current_lod;
+  /**
+   * Re-evaluate each update while active.
+   */
+  bool auto_adjust;
+  /**
+   * Largest distance for each LOD, ULTRA to MINIMAL (non-decreasing).
+   */
+  double distance_thresholds[5];
+  /**
+   * Free memory (MB) each LOD needs, ULTRA to MINIMAL.
+   */
+  double memory_thresholds[5];
+} LsmLodSettings;
+
+/**
+ * Quality values of a LOD.
+ */
+typedef struct LsmLodQuality {
+  /**
+   * Texture quality 0..1.
+   */
+  double texture_quality;
+  /**
+   * Mesh quality 0..1.
+   */
+  double mesh_quality;
+  /**
+   * Draw distance in world units.
+   */
+  double draw_distance;
+  /**
+   * Shadow quality 0..1.
+   */
+  double shadow_quality;
+} LsmLodQuality;
+
+/**
+ * The whole manager's memory (seed `get_memory_status`).
+ */
+typedef struct LsmMemoryStatus {
+  /**
+   * Memory held by all levels, budgeted or not, in MB.
+   */
+  double used_memory_mb;
+  /**
+   * Sum of all budgets' maxima in MB.
+   */
+  double total_memory_mb;
+  /**
+   * Budgeted usage over the sum of maxima (0 without budgets).
+   */
+  double usage_fraction;
+  /**
+   * Memory held by levels in no budget, in MB.
+   */
+  double unbudgeted_memory_mb;
+  /**
+   * The most severe budget state.
+   */
+  LsmMemoryState worst_state;
+  /**
+   * Number of budgets (indices for `lsm_get_budget_status_by_index`).
+   */
+  uint32_t budget_count;
+} LsmMemoryStatus;
+
+/**
+ * One memory budget.
+ */
+typedef struct LsmBudgetStatus {
+  /**
+   * Its id (= its index).
+   */
+  uint32_t budget_id;
+  /**
+   * Maximum in MB.
+   */
+  double max_memory_mb;
+  /**
+   * Memory of its levels that hold memory now (loading, loaded, unloading), in MB.
+   */
+  double current_usage_mb;
+  /**
+   * Memory of all levels allocated to it, loaded or not, in MB.
+   */
+  double allocated_memory_mb;
+  /**
+   * `current_usage_mb / max_memory_mb`.
+   */
+  double usage_fraction;
+  /**
+   * Warning threshold (fraction of the maximum).
+   */
+  double warning_threshold;
+  /**
+   * Critical threshold (fraction of the maximum).
+   */
+  double critical_threshold;
+  /**
+   * Current state.
+   */
+  LsmMemoryState state;
+  /**
+   * The budget's priority.
+   */
+  LsmPriority priority;
+  /**
+   * Levels allocated to it.
+   */
+  uint32_t level_count;
+  /**
+   * True from reaching CRITICAL until back below WARNING.
+   */
+  bool evicting;
+} LsmBudgetStatus;
+
+/**
+ * Occlusion statistics of a level. Savings are estimates from the cost model.
+ */
+typedef struct LsmOcclusionStats {
+  /**
+   * The technique.
+   */
+  LsmOcclusionType occlusion_type;
+  /**
+   * Visible actors at the last update.
+   */
+  uint32_t visible_actors;
+  /**
+   * Occluded actors at the last update.
+   */
+  uint32_t occluded_actors;
+  /**
+   * Last efficiency: occluded / (visible + occluded).
+   */
+  double efficiency;
+  /**
+   * Mean efficiency over all updates.
+   */
+  double mean_efficiency;
+  /**
+   * Updates recorded.
+   */
+  uint64_t updates;
+  /**
+   * Estimated triangles saved, summed over updates.
+   */
+  double triangles_saved_total;
+  /**
+   * Estimated draw calls saved, summed over updates.
+   */
+  double draw_calls_saved_total;
+  /**
+   * Estimated frame time saved in ms, summed over updates.
+   */
+  double frame_time_saved_ms_total;
+  /**
+   * Estimated frame time saved at the last update, in ms.
+   */
+  double last_frame_time_saved_ms;
+  /**
+   * Rating of the last efficiency.
+   */
+  LsmCullingRating rating;
+} LsmOcclusionStats;
+
+/**
+ * Statistics of one metric over the profiler window, plus lifetime figures.
+ */
+typedef struct LsmMetricStats {
+  /**
+   * Samples in the window.
+   */
+  uint64_t count;
+  /**
+   * Smallest sample in the window.
+   */
+  double min;
+  /**
+   * Largest sample in the window.
+   */
+  double max;
+  /**
+   * Mean of the window.
+   */
+  double mean;
+  /**
+   * Median (nearest rank).
+   */
+  double p50;
+  /**
+   * 95th percentile (nearest rank).
+   */
+  double p95;
+  /**
+   * 99th percentile (nearest rank).
+   */
+  double p99;
+  /**
+   * Most recent sample.
+   */
+  double latest;
+  /**
+   * Samples ever recorded.
+   */
+  uint64_t lifetime_count;
+  /**
+   * Mean of all samples ever recorded.
+   */
+  double lifetime_mean;
+} LsmMetricStats;
 
 /**
  * A point or direction in world space, in double precision (UE5 large world
@@ -443,6 +1015,11 @@ typedef struct LsmRequest {
    * (0 inside it; infinity for a manual load with no volume nearby).
    */
   double distance;
+  /**
+   * SET_LOD: the LOD to apply. MAKE_VISIBLE: the LOD to show the level
+   * with. Otherwise the level's current LOD.
+   */
+  LsmLodLevel lod;
 } LsmRequest;
 
 /**
@@ -483,10 +1060,6 @@ typedef struct LsmVolumeDesc {
    */
   bool enabled;
 } LsmVolumeDesc;
-
-
-
-
 
 #ifdef __cplusplus
 extern "C" {
@@ -663,6 +1236,382 @@ const char *lsm_version(void);
  * Threading: any thread; each thread has its own message.
  */
 size_t lsm_last_error_message(char *buf, size_t cap);
+
+/**
+ * Creates a hidden loading screen waiting for `total_assets` assets (seed
+ * `create_loading_screen`); writes its id to `out_screen_id`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_create_loading_screen(struct LsmManager *manager,
+                                    const char *title,
+                                    const char *description,
+                                    uint32_t total_assets,
+                                    uint32_t *out_screen_id);
+
+/**
+ * Creates a hidden loading screen bound to `count` levels (names in
+ * `level_names`): its progress follows their loads and it hides itself,
+ * with an `LSM_EVENT_KIND_LOADING_SCREEN_HIDDEN` event, once all are active.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_create_loading_screen_for_levels(struct LsmManager *manager,
+                                               const char *title,
+                                               const char *description,
+                                               const char *const *level_names,
+                                               size_t count,
+                                               uint32_t *out_screen_id);
+
+/**
+ * Shows a loading screen (seed `show_loading_screen`).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_show_loading_screen(struct LsmManager *manager, uint32_t screen_id);
+
+/**
+ * Hides a loading screen (seed `hide_loading_screen`).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_hide_loading_screen(struct LsmManager *manager, uint32_t screen_id);
+
+/**
+ * Sets the assets loaded (<= total) and writes the progress fraction to
+ * `out_progress` (may be NULL) (seed `update_loading_progress`). Refused
+ * for screens bound to levels.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_update_loading_progress(struct LsmManager *manager,
+                                      uint32_t screen_id,
+                                      uint32_t assets_loaded,
+                                      double *out_progress);
+
+/**
+ * Adds a tip (non-empty UTF-8) shown in turn, each for 5 seconds.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_add_loading_tip(struct LsmManager *manager, uint32_t screen_id, const char *tip);
+
+/**
+ * Removes a loading screen.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_remove_loading_screen(struct LsmManager *manager, uint32_t screen_id);
+
+/**
+ * Writes a loading screen's progress, elapsed time and ETA to `out`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_loading_screen(const struct LsmManager *manager,
+                                 uint32_t screen_id,
+                                 struct LsmLoadingScreenInfo *out);
+
+/**
+ * Copies a text of a loading screen (`which`: an `LsmLoadingScreenText`)
+ * into `buf`, with the buffer rules of `lsm_level_name`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_loading_screen_text(const struct LsmManager *manager,
+                                  uint32_t screen_id,
+                                  uint32_t which,
+                                  char *buf,
+                                  size_t cap,
+                                  size_t *out_len);
+
+/**
+ * Creates LOD settings for a level (current ULTRA, auto-adjust on, default
+ * thresholds 1000/2000/4000/8000/16000); existing settings are kept.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_create_lod_settings(struct LsmManager *manager, const char *level_name);
+
+/**
+ * Sets a level's LOD by hand (seed `adjust_lod`; Unreal `SetLOD`) and turns
+ * its auto-adjust off so the choice sticks. `lod` is an `LsmLodLevel`. An
+ * active level gets an `LSM_REQUEST_KIND_SET_LOD` request.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_set_lod(struct LsmManager *manager, const char *level_name, uint32_t lod);
+
+/**
+ * Writes a level's current LOD to `out` (ULTRA for a level without LOD settings).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_lod(const struct LsmManager *manager, const char *level_name, LsmLodLevel *out);
+
+/**
+ * Turns a level's LOD auto-adjust on or off (creating its settings if needed).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_set_lod_auto_adjust(struct LsmManager *manager,
+                                  const char *level_name,
+                                  bool auto_adjust);
+
+/**
+ * Writes a level's LOD settings to `out`; `NOT_FOUND` if it has none.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_lod_settings(const struct LsmManager *manager,
+                               const char *level_name,
+                               struct LsmLodSettings *out);
+
+/**
+ * Replaces a level's LOD settings (validated: thresholds finite, not
+ * negative, distances non-decreasing; `current_lod` a valid LOD).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_set_lod_settings(struct LsmManager *manager,
+                               const char *level_name,
+                               const struct LsmLodSettings *settings);
+
+/**
+ * The LOD rule (seed `calculate_optimal_lod`): distance picks the base
+ * (ULTRA up to 1000, HIGH 2000, MEDIUM 4000, LOW 8000, else MINIMAL), each
+ * LOD needs free memory (2048/1024/512/256/0 MB) or steps down, and a frame
+ * time over the target steps down one LOD (over 1.5x the target, two).
+ * Inputs must be finite and not negative.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_calculate_optimal_lod(const struct LsmManager *manager,
+                                    double distance,
+                                    double available_memory_mb,
+                                    double frame_time_ms,
+                                    LsmLodLevel *out);
+
+/**
+ * The LOD rule applied to a level as it stands (its thresholds, its
+ * distance to the nearest source, its budget's free memory, the smoothed
+ * frame time).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_calculate_optimal_lod_for_level(const struct LsmManager *manager,
+                                              const char *level_name,
+                                              LsmLodLevel *out);
+
+/**
+ * Writes the quality values of a level's current LOD to `out` (seed
+ * `get_lod_quality_values`).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_lod_quality_values(const struct LsmManager *manager,
+                                     const char *level_name,
+                                     struct LsmLodQuality *out);
+
+/**
+ * Writes the quality table row of `lod` (an `LsmLodLevel`) to `out`.
+ *
+ * Threading: any thread.
+ */
+LsmStatus lsm_lod_quality(uint32_t lod, struct LsmLodQuality *out);
+
+/**
+ * Creates a memory budget of `max_memory_mb` MB with an `LsmPriority`
+ * (seed `create_memory_budget`); thresholds start at 0.8 / 0.95. Writes its
+ * id to `out_budget_id` (may be NULL).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_create_memory_budget(struct LsmManager *manager,
+                                   const char *budget_name,
+                                   double max_memory_mb,
+                                   uint32_t priority,
+                                   uint32_t *out_budget_id);
+
+/**
+ * Sets a budget's warning and critical thresholds, as fractions of its
+ * maximum (0 < warning <= critical <= 1).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_set_budget_thresholds(struct LsmManager *manager,
+                                    const char *budget_name,
+                                    double warning_threshold,
+                                    double critical_threshold);
+
+/**
+ * Allocates a level to a budget with its size in MB (seed
+ * `allocate_level_to_budget`). The level is created with defaults if
+ * unknown; a level in another budget moves. Levels in a budget are cached
+ * when released (hidden, kept in memory) and evicted when the budget needs
+ * room: lowest priority first, least recently wanted first, CRITICAL never.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_allocate_level_to_budget(struct LsmManager *manager,
+                                       const char *budget_name,
+                                       const char *level_name,
+                                       double memory_mb);
+
+/**
+ * Writes the whole manager's memory picture to `out` (seed
+ * `get_memory_status`; Unreal `GetMemoryStatus`).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_memory_status(const struct LsmManager *manager, struct LsmMemoryStatus *out);
+
+/**
+ * Writes the status of the budget named `budget_name` to `out`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_budget_status(const struct LsmManager *manager,
+                                const char *budget_name,
+                                struct LsmBudgetStatus *out);
+
+/**
+ * Writes the status of budget number `index` (0 .. budget_count-1, see
+ * `LsmMemoryStatus.budget_count`) to `out`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_budget_status_by_index(const struct LsmManager *manager,
+                                         uint32_t index,
+                                         struct LsmBudgetStatus *out);
+
+/**
+ * Copies the name of budget number `index` into `buf` (same buffer rules
+ * as `lsm_level_name`).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_budget_name(const struct LsmManager *manager,
+                          uint32_t index,
+                          char *buf,
+                          size_t cap,
+                          size_t *out_len);
+
+/**
+ * Like `lsm_complete_request`; for a successful LOAD, `memory_mb` (the
+ * level's measured size, >= 0) replaces its estimate in its budget. A
+ * negative `memory_mb` means "not measured" and keeps the estimate.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_complete_request_with_memory(struct LsmManager *manager,
+                                           uint64_t request_id,
+                                           bool success,
+                                           double memory_mb);
+
+/**
+ * Starts occlusion statistics for a level with an `LsmOcclusionType`
+ * (seed `create_occlusion_data`). `DUPLICATE_NAME` if it already has them.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_create_occlusion_data(struct LsmManager *manager,
+                                    const char *level_name,
+                                    uint32_t occlusion_type);
+
+/**
+ * Records this frame's visible and occluded actors of a level (seed
+ * `update_occlusion`) and writes the efficiency, occluded / total, to
+ * `out_efficiency` (may be NULL). Saved triangles, draw calls and frame
+ * time accumulate as estimates.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_update_occlusion(struct LsmManager *manager,
+                               const char *level_name,
+                               uint32_t visible_actors,
+                               uint32_t occluded_actors,
+                               double *out_efficiency);
+
+/**
+ * Writes a level's last occlusion efficiency to `out` (seed `get_occlusion_efficiency`).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_occlusion_efficiency(const struct LsmManager *manager,
+                                       const char *level_name,
+                                       double *out);
+
+/**
+ * Writes a level's occlusion statistics to `out`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_occlusion_stats(const struct LsmManager *manager,
+                                  const char *level_name,
+                                  struct LsmOcclusionStats *out);
+
+/**
+ * The rating of an efficiency against 0.3 / 0.6 / 0.8 (POOR for NaN).
+ *
+ * Threading: any thread.
+ */
+LsmCullingRating lsm_culling_rating(double efficiency);
+
+/**
+ * Records one frame (seed `profile_frame`; Unreal `RecordFrame`): frame
+ * time in ms, memory in MB, draw calls, triangles. O(1) and allocation-free;
+ * call it every frame. Raises `PERFORMANCE_WARNING` after the configured
+ * consecutive frames over the target and `PERFORMANCE_RECOVERED` after as
+ * many back within it. NaN, infinite or negative values change nothing.
+ *
+ * Threading: the manager's thread (the game thread).
+ */
+LsmStatus lsm_record_frame(struct LsmManager *manager,
+                           double frame_time_ms,
+                           double memory_mb,
+                           uint32_t draw_calls,
+                           uint64_t triangles);
+
+/**
+ * Records one sample of a metric (an `LsmProfilingMetric`; seed
+ * `record_metric`). O(1), allocation-free.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_record_metric(struct LsmManager *manager, uint32_t metric, double value);
+
+/**
+ * Writes a metric's window statistics (count, min, max, mean, p50, p95,
+ * p99, latest) and lifetime count and mean to `out` (seed `get_metric_stats`).
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_metric_stats(const struct LsmManager *manager,
+                               uint32_t metric,
+                               struct LsmMetricStats *out);
+
+/**
+ * Changes the frame-time target in ms (> 0) used by performance warnings and LOD.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_set_target_frame_time(struct LsmManager *manager, double frame_time_ms);
+
+/**
+ * Copies the performance report (seed `get_performance_report`; Unreal
+ * `GetPerformanceReport`) as NUL-terminated JSON into `buf`: metrics,
+ * memory and budgets, levels with state and LOD, occlusion, loading
+ * screens. If `cap` is too small it returns `BUFFER_TOO_SMALL`, writes the
+ * needed length (without the NUL) to `out_len` and leaves `buf` untouched;
+ * call with `buf` NULL and `cap` 0 to ask for the length.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_performance_report(const struct LsmManager *manager,
+                                     char *buf,
+                                     size_t cap,
+                                     size_t *out_len);
 
 /**
  * One frame: applies the wanting rule for `count` sources (NULL allowed

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::{check_non_negative, StreamingError, StreamingResult};
+use super::profiler::ProfilerConfig;
 
 /// Configuration of a [`StreamingManager`](super::manager::StreamingManager).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,6 +28,9 @@ pub struct StreamingConfig {
     /// Events kept for polling; when full the oldest is dropped (and
     /// counted). Default 4096.
     pub event_queue_capacity: u32,
+    /// Frame profiler: window size, target frame time (default 16.67 ms),
+    /// consecutive frames before a performance warning and before recovery.
+    pub profiler: ProfilerConfig,
 }
 
 /// Default factor from load to unload distance (25% hysteresis margin).
@@ -42,6 +46,7 @@ impl Default for StreamingConfig {
             retry_backoff_max_seconds: 30.0,
             unload_distance_factor: DEFAULT_UNLOAD_DISTANCE_FACTOR,
             event_queue_capacity: 4096,
+            profiler: ProfilerConfig::default(),
         }
     }
 }
@@ -62,6 +67,7 @@ impl StreamingConfig {
                 self.unload_distance_factor
             )));
         }
+        self.profiler.validate()?;
         if self.event_queue_capacity == 0 {
             return Err(StreamingError::InvalidArgument(
                 "event_queue_capacity must be at least 1".into(),

@@ -5,6 +5,9 @@ use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
 
+use super::loading_screen::LoadingScreenId;
+use super::lod::LodLevel;
+use super::memory::{BudgetId, MemoryState};
 use super::request::RequestKind;
 use super::types::{LevelId, StreamingState};
 
@@ -44,6 +47,68 @@ pub enum Event {
     },
     /// Every wanted level is active again (nothing wanted is still missing).
     StreamingComplete,
+    /// A memory budget changed state (plugin: OnMemoryStateChanged).
+    MemoryStateChanged {
+        /// The budget.
+        budget: BudgetId,
+        /// Previous state.
+        from: MemoryState,
+        /// New state.
+        to: MemoryState,
+        /// Usage over maximum at the change.
+        usage_fraction: f64,
+    },
+    /// A load waits because its budget cannot make room (nothing left to
+    /// evict). Raised once per wait; the load is issued when room appears.
+    LoadDeferred {
+        /// The level waiting.
+        level: LevelId,
+        /// Its budget.
+        budget: BudgetId,
+        /// Memory the level needs, in MB.
+        needed_mb: f64,
+        /// Memory the budget has left, in MB.
+        available_mb: f64,
+    },
+    /// A cached level was unloaded to make room in its budget.
+    LevelEvicted {
+        /// The level.
+        level: LevelId,
+        /// Its budget.
+        budget: BudgetId,
+    },
+    /// A level's LOD changed (by hand or auto-adjust).
+    LodChanged {
+        /// The level.
+        level: LevelId,
+        /// Previous LOD.
+        from: LodLevel,
+        /// New LOD.
+        to: LodLevel,
+    },
+    /// Frame time exceeded the target for the configured number of
+    /// consecutive frames (plugin: OnPerformanceWarning).
+    PerformanceWarning {
+        /// The frame time that completed the streak, in ms.
+        frame_time_ms: f64,
+        /// The target, in ms.
+        target_ms: f64,
+        /// Consecutive frames over target.
+        consecutive_frames: u32,
+    },
+    /// After a warning, frame time stayed at or under target for the
+    /// configured number of consecutive frames.
+    PerformanceRecovered {
+        /// The target, in ms.
+        target_ms: f64,
+        /// Consecutive frames at or under target.
+        consecutive_frames: u32,
+    },
+    /// A loading screen bound to levels hid itself: all its levels are active.
+    LoadingScreenHidden {
+        /// The screen.
+        screen: LoadingScreenId,
+    },
 }
 
 /// The kind of an [`Event`], for filtering listeners.
@@ -57,6 +122,42 @@ pub enum EventKind {
     RequestFailed = 2,
     /// [`Event::StreamingComplete`].
     StreamingComplete = 3,
+    /// [`Event::MemoryStateChanged`].
+    MemoryStateChanged = 4,
+    /// [`Event::LoadDeferred`].
+    LoadDeferred = 5,
+    /// [`Event::LevelEvicted`].
+    LevelEvicted = 6,
+    /// [`Event::LodChanged`].
+    LodChanged = 7,
+    /// [`Event::PerformanceWarning`].
+    PerformanceWarning = 8,
+    /// [`Event::PerformanceRecovered`].
+    PerformanceRecovered = 9,
+    /// [`Event::LoadingScreenHidden`].
+    LoadingScreenHidden = 10,
+}
+
+impl EventKind {
+    /// Every kind, in numeric order.
+    pub const ALL: [EventKind; 11] = [
+        EventKind::LevelStateChanged,
+        EventKind::LoadFailed,
+        EventKind::RequestFailed,
+        EventKind::StreamingComplete,
+        EventKind::MemoryStateChanged,
+        EventKind::LoadDeferred,
+        EventKind::LevelEvicted,
+        EventKind::LodChanged,
+        EventKind::PerformanceWarning,
+        EventKind::PerformanceRecovered,
+        EventKind::LoadingScreenHidden,
+    ];
+
+    /// The kind with this number.
+    pub fn from_u32(value: u32) -> Option<EventKind> {
+        EventKind::ALL.get(value as usize).copied()
+    }
 }
 
 impl Event {
@@ -67,6 +168,13 @@ impl Event {
             Event::LoadFailed { .. } => EventKind::LoadFailed,
             Event::RequestFailed { .. } => EventKind::RequestFailed,
             Event::StreamingComplete => EventKind::StreamingComplete,
+            Event::MemoryStateChanged { .. } => EventKind::MemoryStateChanged,
+            Event::LoadDeferred { .. } => EventKind::LoadDeferred,
+            Event::LevelEvicted { .. } => EventKind::LevelEvicted,
+            Event::LodChanged { .. } => EventKind::LodChanged,
+            Event::PerformanceWarning { .. } => EventKind::PerformanceWarning,
+            Event::PerformanceRecovered { .. } => EventKind::PerformanceRecovered,
+            Event::LoadingScreenHidden { .. } => EventKind::LoadingScreenHidden,
         }
     }
 }

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::error::{check_name, check_non_negative, StreamingError, StreamingResult};
+use super::lod::{LodLevel, LodSettings};
+use super::memory::BudgetId;
 use super::types::{LevelId, Priority, RequestId, StreamingState, VolumeId};
 
 /// What a host gives to register a level.
@@ -55,6 +57,12 @@ pub struct LevelInfo {
     pub failures: u32,
     /// True after the last retry failed (until it stops being wanted).
     pub gave_up: bool,
+    /// The memory budget it is allocated to, if any.
+    pub budget: Option<BudgetId>,
+    /// Its LOD settings, if created.
+    pub lod: Option<LodSettings>,
+    /// Nearest gap from a source to one of its enabled volumes at the last update.
+    pub distance: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -77,6 +85,14 @@ pub(crate) struct Level {
     pub(crate) queued: bool,
     /// Counted in the manager's "missing" total.
     pub(crate) missing: bool,
+    pub(crate) budget: Option<BudgetId>,
+    /// Game time at which it last stopped being wanted (eviction order).
+    pub(crate) last_wanted_at: f64,
+    pub(crate) lod: Option<LodSettings>,
+    /// A LoadDeferred event was raised for the current wait.
+    pub(crate) deferred_reported: bool,
+    /// Chosen for eviction: unload although cached.
+    pub(crate) evict: bool,
 }
 
 impl Level {
@@ -97,6 +113,11 @@ impl Level {
             gave_up: false,
             queued: false,
             missing: false,
+            budget: None,
+            last_wanted_at: 0.0,
+            lod: None,
+            deferred_reported: false,
+            evict: false,
         }
     }
 
@@ -122,7 +143,12 @@ impl Level {
         }
     }
 
-    pub(crate) fn info(&self, id: LevelId) -> LevelInfo {
+    /// The LOD in force (ULTRA for a level without LOD settings).
+    pub(crate) fn current_lod(&self) -> LodLevel {
+        self.lod.as_ref().map_or(LodLevel::Ultra, |l| l.current_lod)
+    }
+
+    pub(crate) fn info(&self, id: LevelId, distance: f64) -> LevelInfo {
         LevelInfo {
             id,
             name: self.name.clone(),
@@ -135,6 +161,9 @@ impl Level {
             wanting_volumes: self.want_count,
             failures: self.failures,
             gave_up: self.gave_up,
+            budget: self.budget,
+            lod: self.lod.clone(),
+            distance,
         }
     }
 }

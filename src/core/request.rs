@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::lod::LodLevel;
 use super::types::{LevelId, Priority, RequestId};
 
 /// What the host is asked to do with a level.
@@ -17,6 +18,8 @@ pub enum RequestKind {
     Hide = 2,
     /// Remove the level from memory (UE: `SetShouldBeLoaded(false)`), hiding it first if needed.
     Unload = 3,
+    /// Apply the request's `lod` to the visible level.
+    SetLod = 4,
 }
 
 impl RequestKind {
@@ -27,6 +30,7 @@ impl RequestKind {
             RequestKind::MakeVisible => "MAKE_VISIBLE",
             RequestKind::Hide => "HIDE",
             RequestKind::Unload => "UNLOAD",
+            RequestKind::SetLod => "SET_LOD",
         }
     }
 }
@@ -46,4 +50,7 @@ pub struct Request {
     /// Distance from the nearest streaming source to the nearest wanting
     /// volume (0 inside it; infinity for manual requests with no volume nearby).
     pub distance: f64,
+    /// The level's LOD: the one to apply for SET_LOD, the one to show with
+    /// for MAKE_VISIBLE; informational otherwise.
+    pub lod: LodLevel,
 }

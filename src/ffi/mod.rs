@@ -16,9 +16,18 @@ pub mod events;
 pub mod handle;
 pub mod levels;
 pub mod lifecycle;
+pub mod loading_screens;
+pub mod lod;
+pub mod memory;
+pub mod occlusion;
+pub mod presets;
+pub mod profiler;
+pub mod report;
 pub mod streaming;
 pub mod types;
 pub mod volumes;
 
 pub use handle::{LsmEventCallback, LsmManager};
+pub use loading_screens::LsmLoadingScreenText;
+pub use presets::*;
 pub use types::*;

@@ -6,6 +6,10 @@
 
 use std::ffi::c_char;
 
+use crate::core::lod::{LodLevel, LodQuality, LodSettings};
+use crate::core::memory::{MemoryBudget, MemoryState, MemoryStatus};
+use crate::core::occlusion::{CullingRating, OcclusionData, OcclusionType};
+use crate::core::profiler::{MetricStats, ProfilerConfig, ProfilingMetric};
 use crate::core::{
     Event, LevelId, Priority, Request, RequestKind, StreamingConfig, StreamingSource,
     StreamingState, Vec3,
@@ -171,6 +175,8 @@ pub enum LsmRequestKind {
     Hide = 2,
     /// Unload the level, hiding it first if visible (UE: `SetShouldBeLoaded(false)`).
     Unload = 3,
+    /// Apply `LsmRequest.lod` to the visible level.
+    SetLod = 4,
 }
 
 impl From<RequestKind> for LsmRequestKind {
@@ -180,6 +186,7 @@ impl From<RequestKind> for LsmRequestKind {
             RequestKind::MakeVisible => LsmRequestKind::MakeVisible,
             RequestKind::Hide => LsmRequestKind::Hide,
             RequestKind::Unload => LsmRequestKind::Unload,
+            RequestKind::SetLod => LsmRequestKind::SetLod,
         }
     }
 }
@@ -198,6 +205,23 @@ pub enum LsmEventKind {
     RequestFailed = 2,
     /// Every wanted level is active (nothing wanted is missing).
     StreamingComplete = 3,
+    /// Budget `budget_id` went from `old_memory_state` to `new_memory_state`
+    /// at `usage_fraction`.
+    MemoryStateChanged = 4,
+    /// The load of `level_id` waits: budget `budget_id` has `available_mb`
+    /// left, it needs `needed_mb`, and nothing can be evicted. Raised once per wait.
+    LoadDeferred = 5,
+    /// Cached level `level_id` was unloaded to make room in `budget_id`.
+    LevelEvicted = 6,
+    /// `level_id` went from `old_lod` to `new_lod`.
+    LodChanged = 7,
+    /// Frame time stayed over `target_frame_time_ms` for `consecutive_frames`
+    /// frames (last one `frame_time_ms`).
+    PerformanceWarning = 8,
+    /// Frame time came back within `target_frame_time_ms` for `consecutive_frames` frames.
+    PerformanceRecovered = 9,
+    /// Bound loading screen `loading_screen_id` hid itself: all its levels are active.
+    LoadingScreenHidden = 10,
 }
 
 /// Configuration of a manager. Fill it with `lsm_config_default` first,
@@ -220,6 +244,14 @@ pub struct LsmConfig {
     pub unload_distance_factor: f64,
     /// Events kept for `lsm_poll_events`; the oldest is dropped when full. Default 4096.
     pub event_queue_capacity: u32,
+    /// Frame-time target in ms for performance warnings and LOD. Default 16.67 (60 fps).
+    pub target_frame_time_ms: f64,
+    /// Samples per metric in the profiler's window (1 .. 1,000,000). Default 300.
+    pub profiler_window_size: u32,
+    /// Consecutive frames over target before a performance warning. Default 30.
+    pub performance_warning_frames: u32,
+    /// Consecutive frames within target before recovery. Default 30.
+    pub performance_recovery_frames: u32,
 }
 
 impl From<&StreamingConfig> for LsmConfig {
@@ -232,6 +264,10 @@ impl From<&StreamingConfig> for LsmConfig {
             retry_backoff_max_seconds: c.retry_backoff_max_seconds,
             unload_distance_factor: c.unload_distance_factor,
             event_queue_capacity: c.event_queue_capacity,
+            target_frame_time_ms: c.profiler.target_frame_time_ms,
+            profiler_window_size: c.profiler.window_size.min(u32::MAX as usize) as u32,
+            performance_warning_frames: c.profiler.warning_after_frames,
+            performance_recovery_frames: c.profiler.recovery_after_frames,
         }
     }
 }
@@ -246,6 +282,12 @@ impl From<&LsmConfig> for StreamingConfig {
             retry_backoff_max_seconds: c.retry_backoff_max_seconds,
             unload_distance_factor: c.unload_distance_factor,
             event_queue_capacity: c.event_queue_capacity,
+            profiler: ProfilerConfig {
+                window_size: c.profiler_window_size as usize,
+                target_frame_time_ms: c.target_frame_time_ms,
+                warning_after_frames: c.performance_warning_frames,
+                recovery_after_frames: c.performance_recovery_frames,
+            },
         }
     }
 }
@@ -328,6 +370,9 @@ pub struct LsmRequest {
     /// Gap from the nearest source to the nearest volume of the level
     /// (0 inside it; infinity for a manual load with no volume nearby).
     pub distance: f64,
+    /// SET_LOD: the LOD to apply. MAKE_VISIBLE: the LOD to show the level
+    /// with. Otherwise the level's current LOD.
+    pub lod: LsmLodLevel,
 }
 
 impl From<&Request> for LsmRequest {
@@ -338,6 +383,7 @@ impl From<&Request> for LsmRequest {
             level_id: r.level.0,
             priority: r.priority.into(),
             distance: r.distance,
+            lod: r.lod.into(),
         }
     }
 }
@@ -361,6 +407,30 @@ pub struct LsmEvent {
     pub attempts: u32,
     /// Whether another attempt is scheduled (LOAD_FAILED).
     pub will_retry: bool,
+    /// The budget concerned (MEMORY_STATE_CHANGED, LOAD_DEFERRED, LEVEL_EVICTED), or `LSM_INVALID_ID`.
+    pub budget_id: u32,
+    /// Previous budget state (MEMORY_STATE_CHANGED).
+    pub old_memory_state: LsmMemoryState,
+    /// New budget state (MEMORY_STATE_CHANGED).
+    pub new_memory_state: LsmMemoryState,
+    /// Budget usage over maximum (MEMORY_STATE_CHANGED).
+    pub usage_fraction: f64,
+    /// Memory the level needs in MB (LOAD_DEFERRED).
+    pub needed_mb: f64,
+    /// Memory the budget has left in MB (LOAD_DEFERRED).
+    pub available_mb: f64,
+    /// Previous LOD (LOD_CHANGED).
+    pub old_lod: LsmLodLevel,
+    /// New LOD (LOD_CHANGED).
+    pub new_lod: LsmLodLevel,
+    /// Frame time in ms (PERFORMANCE_WARNING).
+    pub frame_time_ms: f64,
+    /// Target frame time in ms (PERFORMANCE_WARNING, PERFORMANCE_RECOVERED).
+    pub target_frame_time_ms: f64,
+    /// Consecutive frames (PERFORMANCE_WARNING, PERFORMANCE_RECOVERED).
+    pub consecutive_frames: u32,
+    /// The loading screen (LOADING_SCREEN_HIDDEN), or `LSM_INVALID_ID`.
+    pub loading_screen_id: u32,
 }
 
 impl From<&Event> for LsmEvent {
@@ -373,6 +443,18 @@ impl From<&Event> for LsmEvent {
             request_kind: LsmRequestKind::Load,
             attempts: 0,
             will_retry: false,
+            budget_id: LSM_INVALID_ID,
+            old_memory_state: LsmMemoryState::Normal,
+            new_memory_state: LsmMemoryState::Normal,
+            usage_fraction: 0.0,
+            needed_mb: 0.0,
+            available_mb: 0.0,
+            old_lod: LsmLodLevel::Ultra,
+            new_lod: LsmLodLevel::Ultra,
+            frame_time_ms: 0.0,
+            target_frame_time_ms: 0.0,
+            consecutive_frames: 0,
+            loading_screen_id: LSM_INVALID_ID,
         };
         match *e {
             Event::LevelStateChanged { level, from, to } => {
@@ -402,6 +484,63 @@ impl From<&Event> for LsmEvent {
                 out.attempts = attempts;
             }
             Event::StreamingComplete => {}
+            Event::MemoryStateChanged {
+                budget,
+                from,
+                to,
+                usage_fraction,
+            } => {
+                out.kind = LsmEventKind::MemoryStateChanged;
+                out.budget_id = budget.0;
+                out.old_memory_state = from.into();
+                out.new_memory_state = to.into();
+                out.usage_fraction = usage_fraction;
+            }
+            Event::LoadDeferred {
+                level,
+                budget,
+                needed_mb,
+                available_mb,
+            } => {
+                out.kind = LsmEventKind::LoadDeferred;
+                out.level_id = level.0;
+                out.budget_id = budget.0;
+                out.needed_mb = needed_mb;
+                out.available_mb = available_mb;
+            }
+            Event::LevelEvicted { level, budget } => {
+                out.kind = LsmEventKind::LevelEvicted;
+                out.level_id = level.0;
+                out.budget_id = budget.0;
+            }
+            Event::LodChanged { level, from, to } => {
+                out.kind = LsmEventKind::LodChanged;
+                out.level_id = level.0;
+                out.old_lod = from.into();
+                out.new_lod = to.into();
+            }
+            Event::PerformanceWarning {
+                frame_time_ms,
+                target_ms,
+                consecutive_frames,
+            } => {
+                out.kind = LsmEventKind::PerformanceWarning;
+                out.frame_time_ms = frame_time_ms;
+                out.target_frame_time_ms = target_ms;
+                out.consecutive_frames = consecutive_frames;
+            }
+            Event::PerformanceRecovered {
+                target_ms,
+                consecutive_frames,
+            } => {
+                out.kind = LsmEventKind::PerformanceRecovered;
+                out.target_frame_time_ms = target_ms;
+                out.consecutive_frames = consecutive_frames;
+            }
+            Event::LoadingScreenHidden { screen } => {
+                out.kind = LsmEventKind::LoadingScreenHidden;
+                out.loading_screen_id = screen.0;
+            }
         }
         out
     }
@@ -410,4 +549,428 @@ impl From<&Event> for LsmEvent {
 /// Level id as the core type.
 pub(crate) fn level_id(id: u32) -> LevelId {
     LevelId(id)
+}
+
+/// A level of detail. Lower is better quality.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LsmLodLevel {
+    /// Highest quality: texture 1.0, mesh 1.0, draw distance 10000, shadow 1.0.
+    Ultra = 0,
+    /// Texture 0.8, mesh 0.95, draw distance 8000, shadow 0.8.
+    High = 1,
+    /// Texture 0.6, mesh 0.85, draw distance 6000, shadow 0.6.
+    Medium = 2,
+    /// Texture 0.4, mesh 0.7, draw distance 4000, shadow 0.3.
+    Low = 3,
+    /// Texture 0.2, mesh 0.5, draw distance 2000, shadow 0.
+    Minimal = 4,
+}
+
+impl From<LodLevel> for LsmLodLevel {
+    fn from(l: LodLevel) -> Self {
+        match l {
+            LodLevel::Ultra => LsmLodLevel::Ultra,
+            LodLevel::High => LsmLodLevel::High,
+            LodLevel::Medium => LsmLodLevel::Medium,
+            LodLevel::Low => LsmLodLevel::Low,
+            LodLevel::Minimal => LsmLodLevel::Minimal,
+        }
+    }
+}
+
+/// Reads a LOD passed from C as a number.
+pub(crate) fn lod_from_c(value: u32) -> Result<LodLevel, FfiError> {
+    LodLevel::from_u32(value).ok_or_else(|| {
+        FfiError::invalid_argument(format!(
+            "lod must be an LsmLodLevel from 0 (ULTRA) to 4 (MINIMAL), got {value}"
+        ))
+    })
+}
+
+/// How full a memory budget is.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LsmMemoryState {
+    /// Below the warning threshold.
+    Normal = 0,
+    /// At or above the warning threshold (default 0.8).
+    Warning = 1,
+    /// At or above the critical threshold (default 0.95).
+    Critical = 2,
+}
+
+impl From<MemoryState> for LsmMemoryState {
+    fn from(s: MemoryState) -> Self {
+        match s {
+            MemoryState::Normal => LsmMemoryState::Normal,
+            MemoryState::Warning => LsmMemoryState::Warning,
+            MemoryState::Critical => LsmMemoryState::Critical,
+        }
+    }
+}
+
+/// A profiler metric.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LsmProfilingMetric {
+    /// Frame time in ms.
+    FrameTime = 0,
+    /// Memory in MB.
+    MemoryUsage = 1,
+    /// Streaming bandwidth in MB/s (fed from load completions).
+    StreamingBandwidth = 2,
+    /// Asset load time in ms (fed from load completions).
+    AssetLoadTime = 3,
+    /// Draw calls per frame.
+    DrawCalls = 4,
+    /// Triangles per frame.
+    TriangleCount = 5,
+}
+
+/// Reads a metric passed from C as a number.
+pub(crate) fn metric_from_c(value: u32) -> Result<ProfilingMetric, FfiError> {
+    ProfilingMetric::from_u32(value).ok_or_else(|| {
+        FfiError::invalid_argument(format!(
+            "metric must be an LsmProfilingMetric from 0 to 5, got {value}"
+        ))
+    })
+}
+
+/// The occlusion technique a level's statistics come from.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LsmOcclusionType {
+    /// GPU occlusion queries.
+    HardwareQueries = 0,
+    /// Hierarchical Z-buffer.
+    Hierarchical = 1,
+    /// CPU software occlusion.
+    Software = 2,
+    /// Precomputed visibility.
+    Precomputed = 3,
+}
+
+impl From<OcclusionType> for LsmOcclusionType {
+    fn from(t: OcclusionType) -> Self {
+        match t {
+            OcclusionType::HardwareQueries => LsmOcclusionType::HardwareQueries,
+            OcclusionType::Hierarchical => LsmOcclusionType::Hierarchical,
+            OcclusionType::Software => LsmOcclusionType::Software,
+            OcclusionType::Precomputed => LsmOcclusionType::Precomputed,
+        }
+    }
+}
+
+/// Reads an occlusion type passed from C as a number.
+pub(crate) fn occlusion_type_from_c(value: u32) -> Result<OcclusionType, FfiError> {
+    OcclusionType::from_u32(value).ok_or_else(|| {
+        FfiError::invalid_argument(format!(
+            "occlusion_type must be an LsmOcclusionType from 0 to 3, got {value}"
+        ))
+    })
+}
+
+/// Rating of a culling efficiency against 0.3 / 0.6 / 0.8.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LsmCullingRating {
+    /// Below 0.3.
+    Poor = 0,
+    /// At least 0.3 (`LSM_MIN_CULLING_EFFICIENCY`).
+    Minimum = 1,
+    /// At least 0.6 (`LSM_GOOD_CULLING_EFFICIENCY`).
+    Good = 2,
+    /// At least 0.8 (`LSM_EXCELLENT_CULLING_EFFICIENCY`).
+    Excellent = 3,
+}
+
+impl From<CullingRating> for LsmCullingRating {
+    fn from(r: CullingRating) -> Self {
+        match r {
+            CullingRating::Poor => LsmCullingRating::Poor,
+            CullingRating::Minimum => LsmCullingRating::Minimum,
+            CullingRating::Good => LsmCullingRating::Good,
+            CullingRating::Excellent => LsmCullingRating::Excellent,
+        }
+    }
+}
+
+/// The whole manager's memory (seed `get_memory_status`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct LsmMemoryStatus {
+    /// Memory held by all levels, budgeted or not, in MB.
+    pub used_memory_mb: f64,
+    /// Sum of all budgets' maxima in MB.
+    pub total_memory_mb: f64,
+    /// Budgeted usage over the sum of maxima (0 without budgets).
+    pub usage_fraction: f64,
+    /// Memory held by levels in no budget, in MB.
+    pub unbudgeted_memory_mb: f64,
+    /// The most severe budget state.
+    pub worst_state: LsmMemoryState,
+    /// Number of budgets (indices for `lsm_get_budget_status_by_index`).
+    pub budget_count: u32,
+}
+
+impl From<&MemoryStatus> for LsmMemoryStatus {
+    fn from(m: &MemoryStatus) -> Self {
+        LsmMemoryStatus {
+            used_memory_mb: m.used_memory_mb,
+            total_memory_mb: m.total_memory_mb,
+            usage_fraction: m.usage_percentage,
+            unbudgeted_memory_mb: m.unbudgeted_memory_mb,
+            worst_state: m.worst_state.into(),
+            budget_count: m.budgets.len() as u32,
+        }
+    }
+}
+
+/// One memory budget.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct LsmBudgetStatus {
+    /// Its id (= its index).
+    pub budget_id: u32,
+    /// Maximum in MB.
+    pub max_memory_mb: f64,
+    /// Memory of its levels that hold memory now (loading, loaded, unloading), in MB.
+    pub current_usage_mb: f64,
+    /// Memory of all levels allocated to it, loaded or not, in MB.
+    pub allocated_memory_mb: f64,
+    /// `current_usage_mb / max_memory_mb`.
+    pub usage_fraction: f64,
+    /// Warning threshold (fraction of the maximum).
+    pub warning_threshold: f64,
+    /// Critical threshold (fraction of the maximum).
+    pub critical_threshold: f64,
+    /// Current state.
+    pub state: LsmMemoryState,
+    /// The budget's priority.
+    pub priority: LsmPriority,
+    /// Levels allocated to it.
+    pub level_count: u32,
+    /// True from reaching CRITICAL until back below WARNING.
+    pub evicting: bool,
+}
+
+impl From<&MemoryBudget> for LsmBudgetStatus {
+    fn from(b: &MemoryBudget) -> Self {
+        LsmBudgetStatus {
+            budget_id: b.id.0,
+            max_memory_mb: b.max_memory_mb,
+            current_usage_mb: b.current_usage_mb,
+            allocated_memory_mb: b.allocated_memory_mb(),
+            usage_fraction: b.usage_fraction(),
+            warning_threshold: b.warning_threshold,
+            critical_threshold: b.critical_threshold,
+            state: b.state.into(),
+            priority: b.priority.into(),
+            level_count: b.allocated_levels.len() as u32,
+            evicting: b.evicting,
+        }
+    }
+}
+
+/// Quality values of a LOD.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct LsmLodQuality {
+    /// Texture quality 0..1.
+    pub texture_quality: f64,
+    /// Mesh quality 0..1.
+    pub mesh_quality: f64,
+    /// Draw distance in world units.
+    pub draw_distance: f64,
+    /// Shadow quality 0..1.
+    pub shadow_quality: f64,
+}
+
+impl From<LodQuality> for LsmLodQuality {
+    fn from(q: LodQuality) -> Self {
+        LsmLodQuality {
+            texture_quality: q.texture_quality,
+            mesh_quality: q.mesh_quality,
+            draw_distance: q.draw_distance,
+            shadow_quality: q.shadow_quality,
+        }
+    }
+}
+
+/// LOD settings of a level.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct LsmLodSettings {
+    /// The LOD in force (an `LsmLodLevel`; validated when passed in).
+    pub current_lod: u32,
+    /// Re-evaluate each update while active.
+    pub auto_adjust: bool,
+    /// Largest distance for each LOD, ULTRA to MINIMAL (non-decreasing).
+    pub distance_thresholds: [f64; 5],
+    /// Free memory (MB) each LOD needs, ULTRA to MINIMAL.
+    pub memory_thresholds: [f64; 5],
+}
+
+impl From<&LodSettings> for LsmLodSettings {
+    fn from(s: &LodSettings) -> Self {
+        LsmLodSettings {
+            current_lod: s.current_lod as u32,
+            auto_adjust: s.auto_adjust,
+            distance_thresholds: s.distance_thresholds,
+            memory_thresholds: s.memory_thresholds,
+        }
+    }
+}
+
+impl LsmLodSettings {
+    pub(crate) fn to_core(self) -> Result<LodSettings, FfiError> {
+        Ok(LodSettings {
+            current_lod: lod_from_c(self.current_lod)?,
+            auto_adjust: self.auto_adjust,
+            distance_thresholds: self.distance_thresholds,
+            memory_thresholds: self.memory_thresholds,
+        })
+    }
+}
+
+/// Statistics of one metric over the profiler window, plus lifetime figures.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct LsmMetricStats {
+    /// Samples in the window.
+    pub count: u64,
+    /// Smallest sample in the window.
+    pub min: f64,
+    /// Largest sample in the window.
+    pub max: f64,
+    /// Mean of the window.
+    pub mean: f64,
+    /// Median (nearest rank).
+    pub p50: f64,
+    /// 95th percentile (nearest rank).
+    pub p95: f64,
+    /// 99th percentile (nearest rank).
+    pub p99: f64,
+    /// Most recent sample.
+    pub latest: f64,
+    /// Samples ever recorded.
+    pub lifetime_count: u64,
+    /// Mean of all samples ever recorded.
+    pub lifetime_mean: f64,
+}
+
+impl From<&MetricStats> for LsmMetricStats {
+    fn from(s: &MetricStats) -> Self {
+        LsmMetricStats {
+            count: s.count as u64,
+            min: s.min,
+            max: s.max,
+            mean: s.mean,
+            p50: s.p50,
+            p95: s.p95,
+            p99: s.p99,
+            latest: s.latest,
+            lifetime_count: s.lifetime_count,
+            lifetime_mean: s.lifetime_mean,
+        }
+    }
+}
+
+/// Occlusion statistics of a level. Savings are estimates from the cost model.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct LsmOcclusionStats {
+    /// The technique.
+    pub occlusion_type: LsmOcclusionType,
+    /// Visible actors at the last update.
+    pub visible_actors: u32,
+    /// Occluded actors at the last update.
+    pub occluded_actors: u32,
+    /// Last efficiency: occluded / (visible + occluded).
+    pub efficiency: f64,
+    /// Mean efficiency over all updates.
+    pub mean_efficiency: f64,
+    /// Updates recorded.
+    pub updates: u64,
+    /// Estimated triangles saved, summed over updates.
+    pub triangles_saved_total: f64,
+    /// Estimated draw calls saved, summed over updates.
+    pub draw_calls_saved_total: f64,
+    /// Estimated frame time saved in ms, summed over updates.
+    pub frame_time_saved_ms_total: f64,
+    /// Estimated frame time saved at the last update, in ms.
+    pub last_frame_time_saved_ms: f64,
+    /// Rating of the last efficiency.
+    pub rating: LsmCullingRating,
+}
+
+impl From<&OcclusionData> for LsmOcclusionStats {
+    fn from(d: &OcclusionData) -> Self {
+        LsmOcclusionStats {
+            occlusion_type: d.occlusion_type.into(),
+            visible_actors: d.visible_actors,
+            occluded_actors: d.occluded_actors,
+            efficiency: d.efficiency,
+            mean_efficiency: d.mean_efficiency,
+            updates: d.updates,
+            triangles_saved_total: d.triangles_saved_total,
+            draw_calls_saved_total: d.draw_calls_saved_total,
+            frame_time_saved_ms_total: d.frame_time_saved_ms_total,
+            last_frame_time_saved_ms: d.last_frame_time_saved_ms,
+            rating: d.rating.into(),
+        }
+    }
+}
+
+/// A loading screen's figures (its texts: `lsm_loading_screen_text`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct LsmLoadingScreenInfo {
+    /// Its id.
+    pub id: u32,
+    /// Assets to load (bound screens: number of levels).
+    pub total_assets: u32,
+    /// Assets loaded (bound screens: levels active).
+    pub assets_loaded: u32,
+    /// Progress 0..1.
+    pub progress: f64,
+    /// Whether it is shown.
+    pub visible: bool,
+    /// Whether its progress follows levels.
+    pub bound_to_levels: bool,
+    /// Seconds since shown (frozen when hidden).
+    pub elapsed_seconds: f64,
+    /// Whether `eta_seconds` is known.
+    pub has_eta: bool,
+    /// Estimated seconds left from the observed rate.
+    pub eta_seconds: f64,
+    /// Number of tips.
+    pub tip_count: u32,
+}
+
+impl Default for LsmConfig {
+    /// The library defaults, as `lsm_config_default` writes them.
+    fn default() -> Self {
+        LsmConfig::from(&StreamingConfig::default())
+    }
+}
+
+impl Default for LsmRequest {
+    fn default() -> Self {
+        LsmRequest {
+            id: 0,
+            kind: LsmRequestKind::Load,
+            level_id: LSM_INVALID_ID,
+            priority: LsmPriority::Normal,
+            distance: 0.0,
+            lod: LsmLodLevel::Ultra,
+        }
+    }
+}
+
+impl Default for LsmEvent {
+    fn default() -> Self {
+        LsmEvent::from(&Event::StreamingComplete)
+    }
 }

@@ -1,6 +1,17 @@
 //! The streaming manager: takes the streaming sources once per frame, applies
 //! the wanting rule, drives each level's state machine and emits ordered
 //! requests for the host. It performs no I/O and never blocks.
+//!
+//! The manager is split by concern: this file holds the frame, the state
+//! machine and request ordering; `budgets.rs` enforces memory budgets,
+//! `lod.rs` applies LOD decisions, `seed.rs` wires the profiler, occlusion
+//! statistics and loading screens, and `report.rs` builds the performance
+//! report.
+
+mod budgets;
+mod lod;
+mod report;
+mod seed;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -8,9 +19,15 @@ use super::config::StreamingConfig;
 use super::error::{check_non_negative, StreamingError, StreamingResult};
 use super::events::{Event, EventHub, EventKind, ListenerId};
 use super::level::{LevelDesc, LevelInfo, LevelTable};
+use super::loading_screen::{LoadingScreenId, LoadingScreens};
+use super::memory::BudgetTable;
+use super::occlusion::{OcclusionCostModel, OcclusionStats};
+use super::profiler::Profiler;
 use super::request::{Request, RequestKind};
 use super::types::{LevelId, Priority, RequestId, StreamingSource, StreamingState, VolumeId};
 use super::volume::{resolve_distances, StreamingVolume, VolumeDesc, VolumeSet};
+
+pub use report::PerformanceReport;
 
 /// A request the host has been given (or will be given) but not completed.
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +36,8 @@ struct Outstanding {
     kind: RequestKind,
     /// Still in the queue, not yet handed out by `take_requests`.
     queued: bool,
+    /// Game time of issue (for the asset-load-time metric).
+    issued_at: f64,
 }
 
 /// An action the reconciler wants to issue, with its ordering key.
@@ -53,6 +72,18 @@ pub struct StreamingManager {
     events: EventHub,
     now: f64,
     frame: u64,
+    budgets: BudgetTable,
+    /// Memory held by levels in no budget, in MB.
+    unbudgeted_used_mb: f64,
+    profiler: Profiler,
+    occlusion: OcclusionStats,
+    loading_screens: LoadingScreens,
+    scratch_hidden_screens: Vec<LoadingScreenId>,
+    /// Levels that have LOD settings (auto-adjust walks only these).
+    lod_levels: Vec<LevelId>,
+    /// Exponential moving average of recorded frame times (ms), for LOD.
+    smoothed_frame_time_ms: f64,
+    smoothed_frame_samples: u64,
 }
 
 impl Default for StreamingManager {
@@ -66,6 +97,15 @@ impl StreamingManager {
     pub fn new(config: StreamingConfig) -> StreamingResult<Self> {
         config.validate()?;
         Ok(StreamingManager {
+            profiler: Profiler::new(config.profiler.clone())?,
+            occlusion: OcclusionStats::new(OcclusionCostModel::default())?,
+            loading_screens: LoadingScreens::default(),
+            scratch_hidden_screens: Vec::new(),
+            budgets: BudgetTable::default(),
+            unbudgeted_used_mb: 0.0,
+            lod_levels: Vec::new(),
+            smoothed_frame_time_ms: 0.0,
+            smoothed_frame_samples: 0,
             events: EventHub::new(config.event_queue_capacity as usize),
             config,
             levels: LevelTable::default(),
@@ -137,7 +177,8 @@ impl StreamingManager {
 
     /// A read-only view of level `id`.
     pub fn level_info(&self, id: LevelId) -> StreamingResult<LevelInfo> {
-        Ok(self.levels.get(id)?.info(id))
+        let level = self.levels.get(id)?;
+        Ok(level.info(id, self.ordering(id).1))
     }
 
     /// Views of all levels, in id order.
@@ -146,7 +187,7 @@ impl StreamingManager {
             .levels
             .iter()
             .enumerate()
-            .map(|(i, l)| l.info(LevelId(i as u32)))
+            .map(|(i, l)| l.info(LevelId(i as u32), self.ordering(LevelId(i as u32)).1))
     }
 
     /// Number of levels.
@@ -312,6 +353,7 @@ impl StreamingManager {
         self.scratch_flips = flips;
 
         self.reconcile();
+        self.auto_adjust_lods();
         self.finish_call();
         Ok(())
     }
@@ -349,6 +391,18 @@ impl StreamingManager {
     /// reported with [`Event::LoadFailed`]. Unknown ids and second
     /// completions are errors and change nothing.
     pub fn complete_request(&mut self, id: RequestId, success: bool) -> StreamingResult<()> {
+        self.complete_request_with_memory(id, success, None)
+    }
+
+    /// Like [`complete_request`](Self::complete_request); for a successful
+    /// load, `reported_memory_mb` (the level's real size, measured by the
+    /// host) replaces the estimate in its budget.
+    pub fn complete_request_with_memory(
+        &mut self,
+        id: RequestId,
+        success: bool,
+        reported_memory_mb: Option<f64>,
+    ) -> StreamingResult<()> {
         let Some(o) = self.outstanding.get(&id).copied() else {
             return Err(if id.0 >= 1 && id.0 < self.next_request_id {
                 StreamingError::RequestAlreadyCompleted(id)
@@ -356,6 +410,9 @@ impl StreamingManager {
                 StreamingError::UnknownRequest(id)
             });
         };
+        if let Some(mb) = reported_memory_mb {
+            check_non_negative("reported_memory_mb", mb)?;
+        }
         let level = self.levels.get(o.level)?;
         let from = level.state;
         let to = match (o.kind, success) {
@@ -363,7 +420,7 @@ impl StreamingManager {
             (RequestKind::Load, false) => StreamingState::Unloaded,
             (RequestKind::MakeVisible, true) => StreamingState::Active,
             (RequestKind::Hide, true) => StreamingState::Hidden,
-            (RequestKind::MakeVisible | RequestKind::Hide, false) => from,
+            (RequestKind::MakeVisible | RequestKind::Hide | RequestKind::SetLod, _) => from,
             (RequestKind::Unload, true) => StreamingState::Unloaded,
             // The content is still in memory; it is retried while unwanted.
             (RequestKind::Unload, false) => StreamingState::Loaded,
@@ -384,8 +441,26 @@ impl StreamingManager {
         if o.queued {
             self.pending.retain(|r| r.id != id);
         }
+        if o.kind == RequestKind::SetLod {
+            // LOD changes do not touch the state machine; a failure is reported.
+            if !success {
+                self.events.emit(Event::RequestFailed {
+                    level: o.level,
+                    kind: RequestKind::SetLod,
+                    attempts: 1,
+                });
+            }
+            self.finish_call();
+            return Ok(());
+        }
         if o.kind == RequestKind::Load {
             self.loads_in_flight -= 1;
+            if success {
+                if let Some(mb) = reported_memory_mb {
+                    self.set_level_memory(o.level, mb);
+                }
+                self.record_load_metrics(o.level, self.now - o.issued_at);
+            }
         }
         let now = self.now;
         let max_retries = self.config.max_load_retries;
@@ -397,6 +472,9 @@ impl StreamingManager {
         } else {
             level.failures += 1;
             level.retry_at = now + backoff;
+        }
+        if o.kind == RequestKind::Unload {
+            level.evict = false;
         }
         let failures = level.failures;
         let mut failure_event = None;
@@ -457,10 +535,14 @@ impl StreamingManager {
     pub fn unload_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
         let level = &mut self.levels.levels[id.0 as usize];
+        let was_wanted = level.wanted();
         level.pinned = false;
         if !level.wanted() {
             level.gave_up = false;
             level.failures = 0;
+            if was_wanted {
+                level.last_wanted_at = self.now;
+            }
         }
         self.refresh_missing(id);
         self.mark_dirty(id);
@@ -578,6 +660,7 @@ impl StreamingManager {
                 l.gave_up = false;
                 l.failures = 0;
                 l.retry_at = 0.0;
+                l.last_wanted_at = self.now;
             }
             self.refresh_missing(level);
             self.mark_dirty(level);
@@ -616,6 +699,10 @@ impl StreamingManager {
         self.refresh_missing(level);
         self.events
             .emit(Event::LevelStateChanged { level, from, to });
+        self.account_memory(level, from, to);
+        if (from == StreamingState::Active) != (to == StreamingState::Active) {
+            self.notify_loading_screens(level, to == StreamingState::Active);
+        }
     }
 
     /// Emits StreamingComplete once all that was missing has arrived.
@@ -633,8 +720,13 @@ impl StreamingManager {
             return None;
         }
         let resident = l.should_be_resident();
+        // Levels in a budget are cached when released: hidden but kept in
+        // memory until the budget needs the room (see budgets.rs).
+        let cached = !resident && l.budget.is_some() && !l.evict;
         match l.state {
             StreamingState::Unloaded if resident => Some(RequestKind::Load),
+            StreamingState::Active if cached => Some(RequestKind::Hide),
+            StreamingState::Loaded | StreamingState::Hidden if cached => None,
             StreamingState::Loaded | StreamingState::Hidden if !resident => {
                 Some(RequestKind::Unload)
             }
@@ -702,7 +794,7 @@ impl StreamingManager {
             let class = |k: RequestKind| match k {
                 RequestKind::Unload => 0,
                 RequestKind::Hide => 1,
-                RequestKind::MakeVisible => 2,
+                RequestKind::MakeVisible | RequestKind::SetLod => 2,
                 RequestKind::Load => 3,
             };
             class(a.kind).cmp(&class(b.kind)).then_with(|| {
@@ -718,14 +810,16 @@ impl StreamingManager {
                 .then(a.level.cmp(&b.level))
             })
         });
+        self.evict_over_critical_budgets();
         for c in &candidates {
             let level = &self.levels.levels[c.level.0 as usize];
             let waiting_backoff = level.failures > 0 && self.now < level.retry_at;
             let blocked = waiting_backoff
                 || match c.kind {
                     RequestKind::Load => {
-                        self.config.max_loads_in_flight != 0
-                            && self.loads_in_flight >= self.config.max_loads_in_flight
+                        (self.config.max_loads_in_flight != 0
+                            && self.loads_in_flight >= self.config.max_loads_in_flight)
+                            || !self.make_room_for(c.level)
                     }
                     RequestKind::Unload => {
                         let cooldown = self.config.min_seconds_between_unloads;
@@ -753,16 +847,26 @@ impl StreamingManager {
                 level: c.level,
                 kind: c.kind,
                 queued: true,
+                issued_at: self.now,
             },
         );
+        let level = &mut self.levels.levels[c.level.0 as usize];
         self.pending.push_back(Request {
             id,
             kind: c.kind,
             level: c.level,
             priority: c.priority,
             distance: c.distance,
+            lod: level.current_lod(),
         });
-        self.levels.levels[c.level.0 as usize].outstanding = Some(id);
+        if c.kind == RequestKind::SetLod {
+            // LOD requests ride alongside the state machine.
+            return;
+        }
+        level.outstanding = Some(id);
+        if c.kind == RequestKind::Load {
+            level.deferred_reported = false;
+        }
         match c.kind {
             RequestKind::Load => {
                 self.loads_in_flight += 1;
@@ -772,7 +876,7 @@ impl StreamingManager {
                 self.last_unload_at = Some(self.now);
                 self.change_state(c.level, StreamingState::Unloading);
             }
-            RequestKind::MakeVisible | RequestKind::Hide => {}
+            RequestKind::MakeVisible | RequestKind::Hide | RequestKind::SetLod => {}
         }
     }
 }

@@ -1,0 +1,32 @@
+//! The performance report through the C ABI.
+
+use std::ffi::c_char;
+
+use super::boundary::{copy_string_out, run_status};
+use super::handle::{manager_ref, LsmManager};
+use super::types::LsmStatus;
+
+/// Copies the performance report (seed `get_performance_report`; Unreal
+/// `GetPerformanceReport`) as NUL-terminated JSON into `buf`: metrics,
+/// memory and budgets, levels with state and LOD, occlusion, loading
+/// screens. If `cap` is too small it returns `BUFFER_TOO_SMALL`, writes the
+/// needed length (without the NUL) to `out_len` and leaves `buf` untouched;
+/// call with `buf` NULL and `cap` 0 to ask for the length.
+///
+/// Threading: the manager's thread.
+#[no_mangle]
+pub extern "C" fn lsm_get_performance_report(
+    manager: *const LsmManager,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+) -> LsmStatus {
+    run_status(|| {
+        // SAFETY: validated handle; buffer validity is the caller's promise.
+        unsafe {
+            let m = manager_ref(manager)?;
+            let json = m.core.get_performance_report_json();
+            copy_string_out(&json, buf, cap, out_len)
+        }
+    })
+}
