@@ -46,14 +46,32 @@ mod tests {
         assert_eq!(LSM_BUDGET_MID_END_MB, p::BUDGET_MID_END);
         assert_eq!(LSM_BUDGET_LOW_END_MB, p::BUDGET_LOW_END);
         assert_eq!(
-            [LSM_ULTRA_DISTANCE, LSM_HIGH_DISTANCE, LSM_MEDIUM_DISTANCE, LSM_LOW_DISTANCE, LSM_MINIMAL_DISTANCE],
+            [
+                LSM_ULTRA_DISTANCE,
+                LSM_HIGH_DISTANCE,
+                LSM_MEDIUM_DISTANCE,
+                LSM_LOW_DISTANCE,
+                LSM_MINIMAL_DISTANCE
+            ],
             crate::core::lod::DEFAULT_LOD_DISTANCES
         );
         assert_eq!(LSM_MIN_CULLING_EFFICIENCY, p::MIN_CULLING_EFFICIENCY);
         assert_eq!(LSM_GOOD_CULLING_EFFICIENCY, p::GOOD_CULLING_EFFICIENCY);
-        assert_eq!(LSM_EXCELLENT_CULLING_EFFICIENCY, p::EXCELLENT_CULLING_EFFICIENCY);
-        assert_eq!(LSM_DEFAULT_WARNING_THRESHOLD, memory::DEFAULT_WARNING_THRESHOLD);
-        assert_eq!(LSM_DEFAULT_CRITICAL_THRESHOLD, memory::DEFAULT_CRITICAL_THRESHOLD);
-        assert_eq!(crate::core::profiler::DEFAULT_TARGET_FRAME_TIME_MS, LSM_FRAME_TIME_TARGET_60FPS);
+        assert_eq!(
+            LSM_EXCELLENT_CULLING_EFFICIENCY,
+            p::EXCELLENT_CULLING_EFFICIENCY
+        );
+        assert_eq!(
+            LSM_DEFAULT_WARNING_THRESHOLD,
+            memory::DEFAULT_WARNING_THRESHOLD
+        );
+        assert_eq!(
+            LSM_DEFAULT_CRITICAL_THRESHOLD,
+            memory::DEFAULT_CRITICAL_THRESHOLD
+        );
+        assert_eq!(
+            crate::core::profiler::DEFAULT_TARGET_FRAME_TIME_MS,
+            LSM_FRAME_TIME_TARGET_60FPS
+        );
     }
 }

@@ -317,7 +317,8 @@ impl StreamingManager {
                 break;
             }
         }
-        let available = self.available_memory_for(level);
+        // What the budget will have once the unloads in flight complete.
+        let available = (self.budgets.get(id).max_memory_mb - self.projected_usage(id)).max(0.0);
         let l = &mut self.levels.levels[level.0 as usize];
         if !l.deferred_reported {
             l.deferred_reported = true;

@@ -812,6 +812,10 @@ impl StreamingManager {
         });
         self.evict_over_critical_budgets();
         for c in &candidates {
+            // Eviction above may already have issued something for this level.
+            if self.desired_action(c.level) != Some(c.kind) {
+                continue;
+            }
             let level = &self.levels.levels[c.level.0 as usize];
             let waiting_backoff = level.failures > 0 && self.now < level.retry_at;
             let blocked = waiting_backoff
