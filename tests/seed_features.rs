@@ -377,8 +377,10 @@ fn manual_lod_sticks_and_quality_values_follow() {
         LodLevel::Medium
     );
     assert!(m.calculate_optimal_lod(f64::NAN, 1.0, 1.0).is_err());
-    let mut bad = LodSettings::default();
-    bad.distance_thresholds = [5.0, 4.0, 3.0, 2.0, 1.0];
+    let bad = LodSettings {
+        distance_thresholds: [5.0, 4.0, 3.0, 2.0, 1.0],
+        ..LodSettings::default()
+    };
     assert!(m.set_lod_settings("L", bad).is_err());
 }
 

@@ -202,7 +202,13 @@ impl StreamingManager {
     /// Shows a loading screen (seed `show_loading_screen`). Returns false if
     /// a bound screen whose levels are all active hid itself at once.
     pub fn show_loading_screen(&mut self, id: LoadingScreenId) -> StreamingResult<bool> {
-        self.loading_screens.show_loading_screen(id, self.now)
+        let was_visible = self.loading_screen(id)?.visible;
+        let visible = self.loading_screens.show_loading_screen(id, self.now)?;
+        if !visible && !was_visible {
+            // A bound screen whose levels are all active hid itself at once.
+            self.events.emit(Event::LoadingScreenHidden { screen: id });
+        }
+        Ok(visible)
     }
 
     /// Hides a loading screen (seed `hide_loading_screen`).
