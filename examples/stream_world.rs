@@ -111,6 +111,7 @@ fn main() {
                 z: 0.0,
             },
             priority: LsmPriority::Normal as u32,
+            look_ahead_seconds: 0.0,
         };
         check(lsm_update(m, &camera, 1, dt));
 

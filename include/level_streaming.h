@@ -987,6 +987,12 @@ typedef struct LsmStreamingSource {
    * An `LsmPriority` value (1..5); 0 is taken as NORMAL.
    */
   uint32_t priority;
+  /**
+   * Velocity prediction: the source also reaches along its velocity for
+   * this many seconds, so levels ahead are requested before it arrives
+   * (finite, >= 0; 0 = none).
+   */
+  double look_ahead_seconds;
 } LsmStreamingSource;
 
 /**

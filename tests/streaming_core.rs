@@ -84,7 +84,7 @@ fn inside_the_radius_the_gap_is_zero() {
     .unwrap();
     m.update(&[StreamingSource::at(Vec3::new(0.0, 999.0, 0.0))], 0.0)
         .unwrap();
-    assert_eq!(m.volume(m.find_volume("v").unwrap()).unwrap().distance, 0.0);
+    assert_eq!(m.volume_gap(m.find_volume("v").unwrap()).unwrap(), 0.0);
     settle(&mut m);
     assert_eq!(m.level_state_by_name("L").unwrap(), StreamingState::Active);
 }

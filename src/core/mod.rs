@@ -13,6 +13,7 @@ pub mod occlusion;
 pub mod presets;
 pub mod profiler;
 pub mod request;
+pub mod spatial;
 pub mod types;
 pub mod volume;
 

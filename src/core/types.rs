@@ -187,15 +187,33 @@ pub struct StreamingSource {
     pub velocity: Vec3,
     /// Importance of this source; requests serving a CRITICAL source come first.
     pub priority: Priority,
+    /// Velocity prediction: the source also reaches along its velocity for
+    /// this many seconds (its shape becomes the segment from `position` to
+    /// `position + velocity * look_ahead_seconds`), so levels are requested
+    /// before it arrives. 0 = none.
+    pub look_ahead_seconds: f64,
 }
 
 impl StreamingSource {
-    /// A still source at `position` with NORMAL priority.
+    /// A still source at `position` with NORMAL priority and no look-ahead.
     pub fn at(position: Vec3) -> Self {
         StreamingSource {
             position,
             velocity: Vec3::ZERO,
             priority: Priority::Normal,
+            look_ahead_seconds: 0.0,
         }
+    }
+
+    /// The point the look-ahead reaches: `position + velocity * look_ahead_seconds`.
+    pub fn predicted_position(&self) -> Vec3 {
+        if self.look_ahead_seconds == 0.0 {
+            return self.position;
+        }
+        Vec3::new(
+            self.position.x + self.velocity.x * self.look_ahead_seconds,
+            self.position.y + self.velocity.y * self.look_ahead_seconds,
+            self.position.z + self.velocity.z * self.look_ahead_seconds,
+        )
     }
 }

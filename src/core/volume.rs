@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::error::{check_name, check_non_negative, StreamingError, StreamingResult};
+use super::spatial::{SourceShape, VolumeGeom, WantingIndex};
 use super::types::{LevelId, Priority, StreamingSource, Vec3, VolumeId};
 
 /// Distance from `point` to the surface of a sphere (0 inside it).
@@ -17,12 +18,28 @@ pub fn gap_distance(point: &Vec3, center: &Vec3, radius: f64) -> f64 {
     (point.distance(center) - radius).max(0.0)
 }
 
-/// `d` of the wanting rule: the smallest gap from any source to the volume;
-/// infinity when there are no sources.
+/// The shape a source streams with: the segment from its position to its
+/// predicted position (a point without look-ahead).
+pub fn source_shape(source: &StreamingSource) -> SourceShape {
+    SourceShape {
+        start: source.position,
+        end: source.predicted_position(),
+    }
+}
+
+/// `d` of the wanting rule: the smallest gap from any source (its
+/// look-ahead segment, if any) to the volume; infinity when there are no
+/// sources.
 pub fn nearest_gap(sources: &[StreamingSource], center: &Vec3, radius: f64) -> f64 {
+    let g = VolumeGeom {
+        center: *center,
+        radius,
+        load: 0.0,
+        unload: 0.0,
+    };
     sources
         .iter()
-        .map(|s| gap_distance(&s.position, center, radius))
+        .map(|s| source_shape(s).gap(&g))
         .fold(f64::INFINITY, f64::min)
 }
 
@@ -104,8 +121,18 @@ pub struct StreamingVolume {
     pub enabled: bool,
     /// Its current decision.
     pub wants: bool,
-    /// `d` at the last update (infinity before the first one).
-    pub distance: f64,
+}
+
+impl StreamingVolume {
+    /// What the spatial index needs of it.
+    pub fn geom(&self) -> VolumeGeom {
+        VolumeGeom {
+            center: self.center,
+            radius: self.radius,
+            load: self.load_distance,
+            unload: self.unload_distance,
+        }
+    }
 }
 
 /// Validates distances and resolves the default unload distance.
@@ -127,12 +154,17 @@ pub(crate) fn resolve_distances(
     Ok((load, unload))
 }
 
-/// All volumes, with name lookup. Ids index `slots` directly and are never
-/// reused, so a stale id is always detected.
+/// All volumes, with name lookup and the spatial index. Ids index `slots`
+/// directly and are never reused, so a stale id is always detected.
 #[derive(Default)]
 pub(crate) struct VolumeSet {
     slots: Vec<Option<StreamingVolume>>,
     by_name: HashMap<String, VolumeId>,
+    /// Geometry by id, compact for the index (stale for removed volumes).
+    geoms: Vec<VolumeGeom>,
+    index: WantingIndex,
+    shapes: Vec<SourceShape>,
+    flipped: Vec<u32>,
 }
 
 impl VolumeSet {
@@ -140,13 +172,6 @@ impl VolumeSet {
         self.slots
             .get(id.0 as usize)
             .and_then(Option::as_ref)
-            .ok_or(StreamingError::UnknownVolumeId(id))
-    }
-
-    pub(crate) fn get_mut(&mut self, id: VolumeId) -> StreamingResult<&mut StreamingVolume> {
-        self.slots
-            .get_mut(id.0 as usize)
-            .and_then(Option::as_mut)
             .ok_or(StreamingError::UnknownVolumeId(id))
     }
 
@@ -160,6 +185,11 @@ impl VolumeSet {
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = &StreamingVolume> {
         self.slots.iter().flatten()
+    }
+
+    /// Approximate heap memory of the spatial index.
+    pub(crate) fn index_memory_bytes(&self) -> usize {
+        self.index.memory_bytes()
     }
 
     /// Checks that `name` is free; call before any other part of a create
@@ -178,6 +208,12 @@ impl VolumeSet {
     pub(crate) fn insert(&mut self, mut volume: StreamingVolume) -> VolumeId {
         let id = VolumeId(self.slots.len() as u32);
         volume.id = id;
+        volume.wants = false;
+        let geom = volume.geom();
+        self.geoms.push(geom);
+        if volume.enabled {
+            self.index.insert(id.0, &geom);
+        }
         self.by_name.insert(volume.name.clone(), id);
         self.slots.push(Some(volume));
         id
@@ -190,31 +226,79 @@ impl VolumeSet {
             .ok_or(StreamingError::UnknownVolumeId(id))?;
         let volume = slot.take().ok_or(StreamingError::UnknownVolumeId(id))?;
         self.by_name.remove(&volume.name);
+        if volume.enabled {
+            self.index.remove(id.0, &self.geoms[id.0 as usize]);
+        }
         Ok(volume)
     }
 
-    /// Applies the wanting rule to every enabled volume and calls `changed`
-    /// for each volume whose decision flipped (after the flip).
+    /// Enables or disables a volume; returns whether it wanted its level
+    /// before (a disabled volume wants nothing).
+    pub(crate) fn set_enabled(&mut self, id: VolumeId, enabled: bool) -> StreamingResult<bool> {
+        let volume = self
+            .slots
+            .get_mut(id.0 as usize)
+            .and_then(Option::as_mut)
+            .ok_or(StreamingError::UnknownVolumeId(id))?;
+        let wanted = volume.wants;
+        let geom = self.geoms[id.0 as usize];
+        if volume.enabled != enabled {
+            volume.enabled = enabled;
+            if enabled {
+                self.index.insert(id.0, &geom);
+            } else {
+                self.index.remove(id.0, &geom);
+                volume.wants = false;
+            }
+        }
+        Ok(wanted)
+    }
+
+    /// Changes a volume's geometry; it keeps its decision until the next update.
+    pub(crate) fn set_geometry(
+        &mut self,
+        id: VolumeId,
+        center: Vec3,
+        radius: f64,
+        load: f64,
+        unload: f64,
+    ) -> StreamingResult<()> {
+        let volume = self
+            .slots
+            .get_mut(id.0 as usize)
+            .and_then(Option::as_mut)
+            .ok_or(StreamingError::UnknownVolumeId(id))?;
+        volume.center = center;
+        volume.radius = radius;
+        volume.load_distance = load;
+        volume.unload_distance = unload;
+        let new = volume.geom();
+        let old = std::mem::replace(&mut self.geoms[id.0 as usize], new);
+        if volume.enabled {
+            self.index.update_geometry(id.0, &old, &new);
+        }
+        Ok(())
+    }
+
+    /// Applies the wanting rule for `sources` through the spatial index and
+    /// calls `changed` for each volume whose decision flipped (after the flip).
     pub(crate) fn evaluate(
         &mut self,
         sources: &[StreamingSource],
         mut changed: impl FnMut(&StreamingVolume),
     ) {
-        for volume in self.slots.iter_mut().flatten() {
-            if !volume.enabled {
-                continue;
-            }
-            let d = nearest_gap(sources, &volume.center, volume.radius);
-            volume.distance = d;
-            let wants = next_wants(
-                volume.wants,
-                d,
-                volume.load_distance,
-                volume.unload_distance,
-            );
-            if wants != volume.wants {
-                volume.wants = wants;
-                changed(volume);
+        self.shapes.clear();
+        self.shapes.extend(sources.iter().map(source_shape));
+        self.flipped.clear();
+        self.index
+            .update(&self.shapes, &self.geoms, &mut self.flipped);
+        for &id in &self.flipped {
+            if let Some(volume) = self.slots[id as usize].as_mut() {
+                let wants = self.index.wants(id);
+                if volume.enabled && wants != volume.wants {
+                    volume.wants = wants;
+                    changed(volume);
+                }
             }
         }
     }

@@ -337,6 +337,10 @@ pub struct LsmStreamingSource {
     pub velocity: LsmVec3,
     /// An `LsmPriority` value (1..5); 0 is taken as NORMAL.
     pub priority: u32,
+    /// Velocity prediction: the source also reaches along its velocity for
+    /// this many seconds, so levels ahead are requested before it arrives
+    /// (finite, >= 0; 0 = none).
+    pub look_ahead_seconds: f64,
 }
 
 impl LsmStreamingSource {
@@ -350,6 +354,7 @@ impl LsmStreamingSource {
             position: self.position.into(),
             velocity: self.velocity.into(),
             priority,
+            look_ahead_seconds: self.look_ahead_seconds,
         })
     }
 }

@@ -20,7 +20,7 @@ use crate::core::memory::{check_thresholds, BudgetId, MemoryBudget, MemoryState,
 use crate::core::request::RequestKind;
 use crate::core::types::{LevelId, Priority, StreamingState};
 
-use super::{Candidate, StreamingManager};
+use super::StreamingManager;
 
 /// Whether a level in this state holds memory.
 fn holds_memory(state: StreamingState) -> bool {
@@ -270,13 +270,7 @@ impl StreamingManager {
         };
         self.levels.levels[level.0 as usize].evict = true;
         self.events.emit(Event::LevelEvicted { level, budget: id });
-        let (priority, distance) = self.ordering(level);
-        self.issue(Candidate {
-            level,
-            kind: RequestKind::Unload,
-            priority,
-            distance,
-        });
+        self.issue(self.candidate(level, RequestKind::Unload));
         true
     }
 

@@ -7,7 +7,7 @@ use crate::core::lod::{LodLevel, LodQuality, LodSettings};
 use crate::core::request::RequestKind;
 use crate::core::types::{LevelId, StreamingState};
 
-use super::{Candidate, StreamingManager};
+use super::StreamingManager;
 
 impl StreamingManager {
     /// Creates LOD settings for a level (seed `create_lod_settings`):
@@ -155,13 +155,7 @@ impl StreamingManager {
             to: lod,
         });
         if active {
-            let (priority, distance) = self.ordering(id);
-            self.issue(Candidate {
-                level: id,
-                kind: RequestKind::SetLod,
-                priority,
-                distance,
-            });
+            self.issue(self.candidate(id, RequestKind::SetLod));
         }
     }
 

@@ -24,7 +24,7 @@ use super::memory::BudgetTable;
 use super::occlusion::{OcclusionCostModel, OcclusionStats};
 use super::profiler::Profiler;
 use super::request::{Request, RequestKind};
-use super::types::{LevelId, Priority, RequestId, StreamingSource, StreamingState, VolumeId};
+use super::types::{LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId};
 use super::volume::{resolve_distances, StreamingVolume, VolumeDesc, VolumeSet};
 
 pub use report::PerformanceReport;
@@ -40,13 +40,29 @@ struct Outstanding {
     issued_at: f64,
 }
 
+/// How important a request for a level is and how near it is.
+#[derive(Clone, Copy, Debug)]
+struct OrderKey {
+    /// The most important source the level is nearest to.
+    source_priority: Priority,
+    /// The level's effective priority.
+    priority: Priority,
+    /// Gap weighted by the angle to the source's direction of travel.
+    weighted: f64,
+    /// Plain nearest gap.
+    distance: f64,
+}
+
+/// Extra weight of a gap straight behind a moving source (a level ahead
+/// counts its gap, one behind counts it `1 + ANGLE_WEIGHT` times).
+const ANGLE_WEIGHT: f64 = 1.0;
+
 /// An action the reconciler wants to issue, with its ordering key.
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
     level: LevelId,
     kind: RequestKind,
-    priority: Priority,
-    distance: f64,
+    key: OrderKey,
 }
 
 /// The level streaming decision engine. See the crate documentation for the
@@ -224,7 +240,6 @@ impl StreamingManager {
             priority: desc.priority,
             enabled: desc.enabled,
             wants: false,
-            distance: f64::INFINITY,
         });
         self.levels.levels[level.0 as usize].volumes.push(id);
         Ok(id)
@@ -268,12 +283,9 @@ impl StreamingManager {
     /// Enables or disables a volume. A disabled volume wants nothing; an
     /// enabled one decides again at the next update.
     pub fn set_volume_enabled(&mut self, id: VolumeId, enabled: bool) -> StreamingResult<()> {
-        let volume = self.volumes.get_mut(id)?;
-        volume.enabled = enabled;
-        if !enabled && volume.wants {
-            volume.wants = false;
-            volume.distance = f64::INFINITY;
-            let level = volume.level;
+        let wanted = self.volumes.set_enabled(id, enabled)?;
+        if !enabled && wanted {
+            let level = self.volumes.get(id)?.level;
             self.set_volume_wants(level, false);
             self.reconcile();
             self.finish_call();
@@ -283,16 +295,13 @@ impl StreamingManager {
 
     /// Moves a volume. It keeps its decision until the next update applies
     /// the wanting rule at its new place.
-    pub fn move_streaming_volume(
-        &mut self,
-        id: VolumeId,
-        center: super::types::Vec3,
-    ) -> StreamingResult<()> {
+    pub fn move_streaming_volume(&mut self, id: VolumeId, center: Vec3) -> StreamingResult<()> {
         if !center.is_finite() {
             return Err(StreamingError::NonFiniteValue { what: "center" });
         }
-        self.volumes.get_mut(id)?.center = center;
-        Ok(())
+        let v = self.volumes.get(id)?;
+        let (radius, load, unload) = (v.radius, v.load_distance, v.unload_distance);
+        self.volumes.set_geometry(id, center, radius, load, unload)
     }
 
     /// Changes a volume's radius and distances (`unload = None` takes the
@@ -310,11 +319,24 @@ impl StreamingManager {
             unload_distance,
             self.config.unload_distance_factor,
         )?;
-        let volume = self.volumes.get_mut(id)?;
-        volume.radius = radius;
-        volume.load_distance = load;
-        volume.unload_distance = unload;
-        Ok(())
+        let center = self.volumes.get(id)?.center;
+        self.volumes.set_geometry(id, center, radius, load, unload)
+    }
+
+    /// The gap of the wanting rule between volume `id` and the nearest
+    /// source of the last update (0 inside it; infinity without sources).
+    pub fn volume_gap(&self, id: VolumeId) -> StreamingResult<f64> {
+        let v = self.volumes.get(id)?;
+        Ok(super::volume::nearest_gap(
+            &self.sources,
+            &v.center,
+            v.radius,
+        ))
+    }
+
+    /// Approximate heap memory of the spatial index, in bytes.
+    pub fn index_memory_bytes(&self) -> usize {
+        self.volumes.index_memory_bytes()
     }
 
     // ----- the frame ----------------------------------------------------
@@ -333,6 +355,12 @@ impl StreamingManager {
             if !source.velocity.is_finite() {
                 return Err(StreamingError::NonFiniteValue {
                     what: "source velocity",
+                });
+            }
+            check_non_negative("source look_ahead_seconds", source.look_ahead_seconds)?;
+            if !source.predicted_position().is_finite() {
+                return Err(StreamingError::NonFiniteValue {
+                    what: "source predicted position",
                 });
             }
         }
@@ -739,22 +767,47 @@ impl StreamingManager {
         }
     }
 
-    /// Ordering key of a request for level `id`: the most important of the
-    /// level's priority and its wanting volumes' (a level that was never
-    /// registered has no priority of its own: its volumes decide), and the
-    /// nearest gap.
-    fn ordering(&self, id: LevelId) -> (Priority, f64) {
+    /// Ordering key of a request for level `id`, like World Partition but
+    /// looking ahead: first the priority of the most important source that
+    /// is nearest to it, then the level's priority (the most important of
+    /// its own and its wanting volumes'; a level never registered takes its
+    /// volumes'), then the gap weighted by the angle to that source's
+    /// direction of travel, so what lies ahead loads first.
+    fn order_key(&self, id: LevelId) -> OrderKey {
         let l = &self.levels.levels[id.0 as usize];
         let mut volume_priority: Option<Priority> = None;
+        let mut best: Option<(Priority, f64)> = None;
         let mut distance = f64::INFINITY;
         for vid in &l.volumes {
-            if let Ok(v) = self.volumes.get(*vid) {
-                if v.enabled {
-                    distance = distance.min(v.distance);
-                    if v.wants {
-                        volume_priority =
-                            Some(volume_priority.map_or(v.priority, |p| p.min(v.priority)));
-                    }
+            let Ok(v) = self.volumes.get(*vid) else {
+                continue;
+            };
+            if !v.enabled {
+                continue;
+            }
+            if v.wants {
+                volume_priority = Some(volume_priority.map_or(v.priority, |p| p.min(v.priority)));
+            }
+            for source in &self.sources {
+                let gap = super::volume::source_shape(source).gap(&v.geom());
+                distance = distance.min(gap);
+                let speed = source.velocity.length();
+                let to = Vec3::new(
+                    v.center.x - source.position.x,
+                    v.center.y - source.position.y,
+                    v.center.z - source.position.z,
+                );
+                let len = to.length();
+                let cos = if speed > 0.0 && len > 0.0 {
+                    (source.velocity.x * to.x + source.velocity.y * to.y + source.velocity.z * to.z)
+                        / (speed * len)
+                } else {
+                    1.0
+                };
+                let weighted = gap * (1.0 + ANGLE_WEIGHT * (1.0 - cos.clamp(-1.0, 1.0)) / 2.0);
+                let key = (source.priority, weighted);
+                if best.is_none_or(|b| key.0 < b.0 || (key.0 == b.0 && key.1 < b.1)) {
+                    best = Some(key);
                 }
             }
         }
@@ -763,7 +816,27 @@ impl StreamingManager {
             Some(p) => p.min(l.priority),
             None => l.priority,
         };
-        (priority, distance)
+        let (source_priority, weighted) = best.unwrap_or((Priority::Background, f64::INFINITY));
+        OrderKey {
+            source_priority,
+            priority,
+            weighted,
+            distance,
+        }
+    }
+
+    /// Effective priority and nearest gap of level `id`.
+    fn ordering(&self, id: LevelId) -> (Priority, f64) {
+        let key = self.order_key(id);
+        (key.priority, key.distance)
+    }
+
+    fn candidate(&self, level: LevelId, kind: RequestKind) -> Candidate {
+        Candidate {
+            level,
+            kind,
+            key: self.order_key(level),
+        }
     }
 
     /// Turns dirty levels into requests: unloads first (they free memory,
@@ -780,13 +853,7 @@ impl StreamingManager {
         for id in dirty.drain(..) {
             self.levels.levels[id.0 as usize].queued = false;
             if let Some(kind) = self.desired_action(id) {
-                let (priority, distance) = self.ordering(id);
-                candidates.push(Candidate {
-                    level: id,
-                    kind,
-                    priority,
-                    distance,
-                });
+                candidates.push(self.candidate(id, kind));
             }
         }
         self.dirty = dirty;
@@ -797,17 +864,21 @@ impl StreamingManager {
                 RequestKind::MakeVisible | RequestKind::SetLod => 2,
                 RequestKind::Load => 3,
             };
+            let kind_a = a.kind;
+            let (level_a, level_b) = (a.level, b.level);
             class(a.kind).cmp(&class(b.kind)).then_with(|| {
-                if a.kind == RequestKind::Unload {
+                let (a, b) = (&a.key, &b.key);
+                if kind_a == RequestKind::Unload {
                     b.priority
                         .cmp(&a.priority)
                         .then(b.distance.total_cmp(&a.distance))
                 } else {
-                    a.priority
-                        .cmp(&b.priority)
-                        .then(a.distance.total_cmp(&b.distance))
+                    a.source_priority
+                        .cmp(&b.source_priority)
+                        .then(a.priority.cmp(&b.priority))
+                        .then(a.weighted.total_cmp(&b.weighted))
                 }
-                .then(a.level.cmp(&b.level))
+                .then(level_a.cmp(&level_b))
             })
         });
         self.evict_over_critical_budgets();
@@ -859,8 +930,8 @@ impl StreamingManager {
             id,
             kind: c.kind,
             level: c.level,
-            priority: c.priority,
-            distance: c.distance,
+            priority: c.key.priority,
+            distance: c.key.distance,
             lod: level.current_lod(),
         });
         if c.kind == RequestKind::SetLod {

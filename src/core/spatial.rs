@@ -1,0 +1,670 @@
+//! The spatial index that makes the per-frame wanting decision cost what is
+//! near the streaming sources, not what is in the world.
+//!
+//! # How it works
+//! - **A hashed 2D grid** (x, y) of square cells. Each volume is listed in
+//!   every cell that its *expanded reach box* overlaps: the box of half-size
+//!   `radius + unload_distance + margin` around its centre. A source inside a
+//!   volume's unload range is therefore always inside a cell that lists it.
+//!   Volumes whose box would cover more than [`MAX_CELLS_PER_VOLUME`] cells
+//!   (huge volumes) are kept in a small list evaluated by brute force.
+//! - **One tracker per source.** A source tracks the volumes of one cell (the
+//!   one it was in when it last switched; it switches only once it is more
+//!   than `margin` outside, so walking along a border does not thrash). For
+//!   each tracked volume it knows the *zone* the source is in — inside the
+//!   load distance, in the hysteresis band, or beyond the unload distance —
+//!   and the *slack*: how far the source may travel before that zone could
+//!   change (a gap changes by at most the distance travelled). Volumes wait
+//!   in a timing wheel keyed by the travelled distance at which they must be
+//!   looked at again, so a walking frame touches only the volumes whose zone
+//!   may really have changed.
+//! - **Counts, not minima.** Each volume counts the sources (capsules, with
+//!   velocity look-ahead) that have it inside the load distance and inside
+//!   the unload distance. The wanting rule then reads: wants if the first
+//!   count is non-zero, releases if the second is zero, else keeps its
+//!   decision — exactly `d <= load`, `d > unload`, hysteresis between.
+//!
+//! Volumes are added, moved, resized, enabled, disabled and removed at run
+//! time without a rebuild: a per-volume generation makes stale wheel entries
+//! harmless.
+
+use std::collections::HashMap;
+
+use super::types::Vec3;
+use super::volume::next_wants;
+
+/// Default cell size of the grid, in world units.
+pub const DEFAULT_CELL_SIZE: f64 = 4000.0;
+/// Default distance a source may stray outside its tracked cell before it
+/// switches cells.
+pub const DEFAULT_CELL_MARGIN: f64 = 500.0;
+/// A volume whose expanded reach box covers more cells than this is
+/// evaluated by brute force instead of being listed in cells.
+pub const MAX_CELLS_PER_VOLUME: i64 = 64;
+/// Width of one timing-wheel bucket, in world units travelled.
+const BUCKET_WIDTH: f64 = 8.0;
+/// Buckets in the wheel; slack is capped below one lap.
+const BUCKETS: usize = 512;
+/// Largest slack a wheel entry may carry (one lap minus two buckets).
+const MAX_SLACK: f64 = BUCKET_WIDTH * (BUCKETS as f64 - 2.0);
+
+/// What the index needs of a volume.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VolumeGeom {
+    /// Centre.
+    pub center: Vec3,
+    /// Radius.
+    pub radius: f64,
+    /// Load distance.
+    pub load: f64,
+    /// Unload distance (>= load).
+    pub unload: f64,
+}
+
+/// A streaming source as the index sees it: a capsule from `position` to
+/// `position + velocity * look_ahead_seconds` (a point when there is no
+/// look-ahead).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SourceShape {
+    /// Where the source is.
+    pub start: Vec3,
+    /// Where it will be after its look-ahead time (= `start` without one).
+    pub end: Vec3,
+}
+
+impl SourceShape {
+    /// A point source.
+    pub fn point(p: Vec3) -> Self {
+        SourceShape { start: p, end: p }
+    }
+
+    /// Distance from `c` to the capsule's segment.
+    pub fn distance_to(&self, c: &Vec3) -> f64 {
+        let d = Vec3::new(
+            self.end.x - self.start.x,
+            self.end.y - self.start.y,
+            self.end.z - self.start.z,
+        );
+        let len2 = d.x * d.x + d.y * d.y + d.z * d.z;
+        if len2 == 0.0 {
+            return self.start.distance(c);
+        }
+        let t = (((c.x - self.start.x) * d.x
+            + (c.y - self.start.y) * d.y
+            + (c.z - self.start.z) * d.z)
+            / len2)
+            .clamp(0.0, 1.0);
+        Vec3::new(
+            self.start.x + t * d.x,
+            self.start.y + t * d.y,
+            self.start.z + t * d.z,
+        )
+        .distance(c)
+    }
+
+    /// `max(0, distance - radius)`: the gap of the wanting rule.
+    pub fn gap(&self, g: &VolumeGeom) -> f64 {
+        (self.distance_to(&g.center) - g.radius).max(0.0)
+    }
+
+    fn min_xy(&self) -> (f64, f64) {
+        (self.start.x.min(self.end.x), self.start.y.min(self.end.y))
+    }
+
+    fn max_xy(&self) -> (f64, f64) {
+        (self.start.x.max(self.end.x), self.start.y.max(self.end.y))
+    }
+}
+
+/// Zone of a source relative to one volume.
+const INSIDE: u8 = 0;
+const BAND: u8 = 1;
+const OUTSIDE: u8 = 2;
+
+fn zone_and_slack(gap: f64, g: &VolumeGeom) -> (u8, f64) {
+    let (zone, slack) = if gap <= g.load {
+        (INSIDE, g.load - gap)
+    } else if gap <= g.unload {
+        (BAND, (gap - g.load).min(g.unload - gap))
+    } else {
+        (OUTSIDE, gap - g.unload)
+    };
+    // Stay on the safe side of floating-point rounding in the distances.
+    let eps = 1e-9 * (gap.abs() + g.unload.abs() + g.radius.abs() + g.center.length() + 1.0);
+    (zone, (slack - eps).clamp(0.0, MAX_SLACK))
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    /// Travelled distance after which the zone must be looked at again.
+    check_at: f64,
+    volume: u32,
+    generation: u32,
+    zone: u8,
+}
+
+type Cell = (i64, i64);
+
+/// The cells a source (or anything) in `[lo, hi]` could be in.
+fn cell_of(v: f64, size: f64) -> i64 {
+    let c = (v / size).floor();
+    // Far-away coordinates saturate; distances stay exact, only bucketing coarsens.
+    c.clamp(-(1i64 << 52) as f64, (1i64 << 52) as f64) as i64
+}
+
+/// An inclusive rectangle of cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CellRect {
+    x0: i64,
+    y0: i64,
+    x1: i64,
+    y1: i64,
+}
+
+impl CellRect {
+    fn overlaps(&self, o: &CellRect) -> bool {
+        self.x0 <= o.x1 && o.x0 <= self.x1 && self.y0 <= o.y1 && o.y0 <= self.y1
+    }
+
+    fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        (self.x0..=self.x1).flat_map(move |x| (self.y0..=self.y1).map(move |y| (x, y)))
+    }
+}
+
+/// Per-source state: the tracked cells, the travelled distance and the wheel.
+/// Every volume listed in a tracked cell has exactly one wheel entry, whose
+/// zone is what this source contributes to the volume's counts.
+#[derive(Clone, Debug)]
+struct Tracker {
+    shape: SourceShape,
+    rect: CellRect,
+    travelled: f64,
+    /// Absolute number of the next bucket to process.
+    next_bucket: u64,
+    wheel: Vec<Vec<Entry>>,
+}
+
+impl Tracker {
+    fn new(shape: SourceShape) -> Self {
+        Tracker {
+            shape,
+            rect: CellRect {
+                x0: 1,
+                y0: 1,
+                x1: 0,
+                y1: 0,
+            },
+            travelled: 0.0,
+            next_bucket: 0,
+            wheel: vec![Vec::new(); BUCKETS],
+        }
+    }
+
+    fn push(&mut self, entry: Entry) {
+        let bucket = (entry.check_at / BUCKET_WIDTH).floor() as u64;
+        // An entry due now goes to the next bucket processed.
+        let bucket = bucket.max(self.next_bucket);
+        self.wheel[(bucket % BUCKETS as u64) as usize].push(entry);
+    }
+}
+
+/// Per-volume index state.
+#[derive(Clone, Copy, Debug, Default)]
+struct VolumeState {
+    /// Sources with the volume inside their load distance.
+    in_load: u32,
+    /// Sources with the volume inside their unload distance.
+    in_unload: u32,
+    generation: u32,
+    /// Listed (enabled and not removed).
+    live: bool,
+    /// Evaluated by brute force (huge box).
+    big: bool,
+    wants: bool,
+    touched: bool,
+}
+
+/// The spatial wanting index. See the module documentation.
+#[derive(Clone, Debug)]
+pub struct WantingIndex {
+    cell_size: f64,
+    margin: f64,
+    cells: HashMap<Cell, Vec<u32>>,
+    big: Vec<u32>,
+    states: Vec<VolumeState>,
+    trackers: Vec<Tracker>,
+    touched: Vec<u32>,
+    due: Vec<Entry>,
+    /// Rebuild stamp per volume, to list a volume once across several cells.
+    stamps: Vec<u32>,
+    stamp: u32,
+}
+
+impl Default for WantingIndex {
+    fn default() -> Self {
+        WantingIndex::new(DEFAULT_CELL_SIZE, DEFAULT_CELL_MARGIN)
+    }
+}
+
+impl WantingIndex {
+    /// An empty index with the given cell size and switching margin (both > 0).
+    pub fn new(cell_size: f64, margin: f64) -> Self {
+        assert!(
+            cell_size > 0.0 && margin > 0.0,
+            "cell size and margin must be positive"
+        );
+        WantingIndex {
+            cell_size,
+            margin,
+            cells: HashMap::new(),
+            big: Vec::new(),
+            states: Vec::new(),
+            trackers: Vec::new(),
+            touched: Vec::new(),
+            due: Vec::new(),
+            stamps: Vec::new(),
+            stamp: 0,
+        }
+    }
+
+    /// Builds an index over `geoms` (volume id = position), all enabled.
+    pub fn build(geoms: &[VolumeGeom]) -> Self {
+        let mut index = WantingIndex::default();
+        index.states.reserve(geoms.len());
+        let mut counts: HashMap<Cell, u32> = HashMap::new();
+        for g in geoms {
+            if let Some((x0, y0, x1, y1)) = index.box_cells(g) {
+                for x in x0..=x1 {
+                    for y in y0..=y1 {
+                        *counts.entry((x, y)).or_default() += 1;
+                    }
+                }
+            }
+        }
+        index.cells = counts
+            .into_iter()
+            .map(|(k, n)| (k, Vec::with_capacity(n as usize)))
+            .collect();
+        for (id, g) in geoms.iter().enumerate() {
+            index.insert(id as u32, g);
+        }
+        index
+    }
+
+    /// Whether volume `id` currently wants its level.
+    pub fn wants(&self, id: u32) -> bool {
+        self.states.get(id as usize).is_some_and(|s| s.wants)
+    }
+
+    /// Number of sources tracked.
+    pub fn source_count(&self) -> usize {
+        self.trackers.len()
+    }
+
+    /// Approximate heap memory of the index in bytes (grid lists, per-volume
+    /// state, trackers).
+    pub fn memory_bytes(&self) -> usize {
+        let cells: usize = self
+            .cells
+            .values()
+            .map(|v| {
+                v.capacity() * 4 + std::mem::size_of::<Vec<u32>>() + std::mem::size_of::<Cell>() + 8
+            })
+            .sum();
+        let trackers: usize = self
+            .trackers
+            .iter()
+            .map(|t| {
+                t.wheel
+                    .iter()
+                    .map(|b| b.capacity() * std::mem::size_of::<Entry>() + 24)
+                    .sum::<usize>()
+            })
+            .sum();
+        cells
+            + self.big.capacity() * 4
+            + self.states.capacity() * std::mem::size_of::<VolumeState>()
+            + self.stamps.capacity() * 4
+            + trackers
+    }
+
+    /// Inclusive cell range of a volume's expanded reach box, or None when
+    /// it is too large to list (it goes to the brute-force list).
+    fn box_cells(&self, g: &VolumeGeom) -> Option<(i64, i64, i64, i64)> {
+        let reach = g.radius + g.unload + self.margin;
+        let x0 = cell_of(g.center.x - reach, self.cell_size);
+        let x1 = cell_of(g.center.x + reach, self.cell_size);
+        let y0 = cell_of(g.center.y - reach, self.cell_size);
+        let y1 = cell_of(g.center.y + reach, self.cell_size);
+        let n = (x1 as i128 - x0 as i128 + 1) * (y1 as i128 - y0 as i128 + 1);
+        (reach.is_finite() && n <= MAX_CELLS_PER_VOLUME as i128).then_some((x0, y0, x1, y1))
+    }
+
+    /// The cells overlapping a source shape's bounding box.
+    fn rect_of(&self, shape: &SourceShape) -> CellRect {
+        let (lo_x, lo_y) = shape.min_xy();
+        let (hi_x, hi_y) = shape.max_xy();
+        CellRect {
+            x0: cell_of(lo_x, self.cell_size),
+            y0: cell_of(lo_y, self.cell_size),
+            x1: cell_of(hi_x, self.cell_size),
+            y1: cell_of(hi_y, self.cell_size),
+        }
+    }
+
+    fn touch(&mut self, id: u32) {
+        let s = &mut self.states[id as usize];
+        if !s.touched {
+            s.touched = true;
+            self.touched.push(id);
+        }
+    }
+
+    fn add_contribution(&mut self, id: u32, zone: u8) {
+        let s = &mut self.states[id as usize];
+        match zone {
+            INSIDE => {
+                s.in_load += 1;
+                s.in_unload += 1;
+            }
+            BAND => s.in_unload += 1,
+            _ => return,
+        }
+        self.touch(id);
+    }
+
+    fn remove_contribution(&mut self, id: u32, zone: u8) {
+        let s = &mut self.states[id as usize];
+        match zone {
+            INSIDE => {
+                s.in_load -= 1;
+                s.in_unload -= 1;
+            }
+            BAND => s.in_unload -= 1,
+            _ => return,
+        }
+        self.touch(id);
+    }
+
+    /// Adds (or re-adds after a change) volume `id` with geometry `g`. Its
+    /// decision is kept until the next [`update`](Self::update).
+    pub fn insert(&mut self, id: u32, g: &VolumeGeom) {
+        let i = id as usize;
+        if self.states.len() <= i {
+            self.states.resize(i + 1, VolumeState::default());
+            self.stamps.resize(i + 1, 0);
+        }
+        let generation = self.states[i].generation;
+        self.states[i].live = true;
+        match self.box_cells(g) {
+            None => {
+                self.states[i].big = true;
+                self.big.push(id);
+            }
+            Some((x0, y0, x1, y1)) => {
+                self.states[i].big = false;
+                for x in x0..=x1 {
+                    for y in y0..=y1 {
+                        self.cells.entry((x, y)).or_default().push(id);
+                    }
+                }
+                // Sources already tracking a covered cell start tracking it now.
+                let vbox = CellRect { x0, y0, x1, y1 };
+                for t in 0..self.trackers.len() {
+                    if self.trackers[t].rect.overlaps(&vbox) {
+                        let tracker = &self.trackers[t];
+                        let (zone, slack) = zone_and_slack(tracker.shape.gap(g), g);
+                        let check_at = tracker.travelled + slack;
+                        self.trackers[t].push(Entry {
+                            check_at,
+                            volume: id,
+                            generation,
+                            zone,
+                        });
+                        self.add_contribution(id, zone);
+                    }
+                }
+            }
+        }
+        self.touch(id);
+    }
+
+    /// Removes volume `id` (previous geometry `g`): it wants nothing any more.
+    pub fn remove(&mut self, id: u32, g: &VolumeGeom) {
+        let i = id as usize;
+        let Some(state) = self.states.get(i).copied() else {
+            return;
+        };
+        if !state.live {
+            return;
+        }
+        if state.big {
+            self.big.retain(|v| *v != id);
+        } else if let Some((x0, y0, x1, y1)) = self.box_cells(g) {
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    if let Some(list) = self.cells.get_mut(&(x, y)) {
+                        if let Some(pos) = list.iter().position(|v| *v == id) {
+                            list.swap_remove(pos);
+                        }
+                        if list.is_empty() {
+                            self.cells.remove(&(x, y));
+                        }
+                    }
+                }
+            }
+        }
+        // Wheel entries of the old generation become stale; counts restart.
+        self.states[i] = VolumeState {
+            generation: state.generation.wrapping_add(1),
+            ..VolumeState::default()
+        };
+    }
+
+    /// Changes a volume's geometry: it keeps its decision until the next update.
+    pub fn update_geometry(&mut self, id: u32, old: &VolumeGeom, new: &VolumeGeom) {
+        let wants = self.wants(id);
+        self.remove(id, old);
+        self.insert(id, new);
+        self.states[id as usize].wants = wants;
+    }
+
+    /// Re-tracks source `t` from scratch around its current shape.
+    fn rebuild_tracker(&mut self, t: usize, geoms: &[VolumeGeom]) {
+        // Withdraw everything this source contributed.
+        let mut wheel = std::mem::take(&mut self.trackers[t].wheel);
+        for bucket in &mut wheel {
+            for e in bucket.drain(..) {
+                if self.states[e.volume as usize].generation == e.generation {
+                    self.remove_contribution(e.volume, e.zone);
+                }
+            }
+        }
+        let shape = self.trackers[t].shape;
+        let rect = self.rect_of(&shape);
+        let tracker = &mut self.trackers[t];
+        tracker.wheel = wheel;
+        tracker.rect = rect;
+        tracker.next_bucket = (tracker.travelled / BUCKET_WIDTH).floor() as u64;
+        let travelled = tracker.travelled;
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+        for cell in rect.cells() {
+            let Some(list) = self.cells.get(&cell) else {
+                continue;
+            };
+            for &id in list {
+                let i = id as usize;
+                if self.stamps[i] == self.stamp {
+                    continue; // already listed through another cell
+                }
+                self.stamps[i] = self.stamp;
+                let g = &geoms[i];
+                let (zone, slack) = zone_and_slack(shape.gap(g), g);
+                let generation = self.states[i].generation;
+                self.trackers[t].push(Entry {
+                    check_at: travelled + slack,
+                    volume: id,
+                    generation,
+                    zone,
+                });
+                // Inline add_contribution (the cell list is borrowed).
+                let s = &mut self.states[i];
+                match zone {
+                    INSIDE => {
+                        s.in_load += 1;
+                        s.in_unload += 1;
+                    }
+                    BAND => s.in_unload += 1,
+                    _ => continue,
+                }
+                if !s.touched {
+                    s.touched = true;
+                    self.touched.push(id);
+                }
+            }
+        }
+    }
+
+    /// Whether a source shape is still within `margin` of its tracked cells
+    /// (then every volume whose unload range it reaches is tracked).
+    fn still_in_rect(&self, shape: &SourceShape, rect: &CellRect) -> bool {
+        let (lo_x, lo_y) = shape.min_xy();
+        let (hi_x, hi_y) = shape.max_xy();
+        let x0 = rect.x0 as f64 * self.cell_size - self.margin;
+        let y0 = rect.y0 as f64 * self.cell_size - self.margin;
+        let x1 = (rect.x1 + 1) as f64 * self.cell_size + self.margin;
+        let y1 = (rect.y1 + 1) as f64 * self.cell_size + self.margin;
+        lo_x >= x0 && hi_x <= x1 && lo_y >= y0 && hi_y <= y1
+    }
+
+    /// One frame: moves the sources to `shapes` (one per source, in a stable
+    /// order), re-evaluates what may have changed, and appends to `flipped`
+    /// the volumes whose decision flipped. `geoms[id]` must be the geometry
+    /// of every live volume. Returns the number of sources that were rebuilt
+    /// (cell switches, jumps, new sources).
+    pub fn update(
+        &mut self,
+        shapes: &[SourceShape],
+        geoms: &[VolumeGeom],
+        flipped: &mut Vec<u32>,
+    ) -> usize {
+        let mut rebuilt = 0;
+        // Sources that went away withdraw their contributions.
+        while self.trackers.len() > shapes.len() {
+            let t = self.trackers.len() - 1;
+            let wheel = std::mem::take(&mut self.trackers[t].wheel);
+            for e in wheel.into_iter().flatten() {
+                if self.states[e.volume as usize].generation == e.generation {
+                    self.remove_contribution(e.volume, e.zone);
+                }
+            }
+            self.trackers.pop();
+        }
+        for (t, shape) in shapes.iter().enumerate() {
+            if t == self.trackers.len() {
+                self.trackers.push(Tracker::new(*shape));
+                self.rebuild_tracker(t, geoms);
+                rebuilt += 1;
+                continue;
+            }
+            let old = self.trackers[t].shape;
+            let moved = old
+                .start
+                .distance(&shape.start)
+                .max(old.end.distance(&shape.end));
+            self.trackers[t].shape = *shape;
+            let rect = self.trackers[t].rect;
+            if moved > MAX_SLACK / 2.0 || !moved.is_finite() || !self.still_in_rect(shape, &rect) {
+                self.trackers[t].travelled += if moved.is_finite() { moved } else { 0.0 };
+                self.rebuild_tracker(t, geoms);
+                rebuilt += 1;
+                continue;
+            }
+            if moved == 0.0 {
+                continue;
+            }
+            let tracker = &mut self.trackers[t];
+            tracker.travelled += moved;
+            let travelled = tracker.travelled;
+            let last = (travelled / BUCKET_WIDTH).floor() as u64;
+            let mut due = std::mem::take(&mut self.due);
+            due.clear();
+            let mut b = tracker.next_bucket;
+            while b <= last {
+                let bucket = &mut tracker.wheel[(b % BUCKETS as u64) as usize];
+                let mut k = 0;
+                while k < bucket.len() {
+                    if bucket[k].check_at < travelled {
+                        due.push(bucket.swap_remove(k));
+                    } else {
+                        k += 1;
+                    }
+                }
+                b += 1;
+            }
+            // The current bucket may still hold entries due later.
+            tracker.next_bucket = last;
+            for e in due.drain(..) {
+                let state = self.states[e.volume as usize];
+                if state.generation != e.generation {
+                    continue; // stale: the volume changed or went away
+                }
+                let g = &geoms[e.volume as usize];
+                let (zone, slack) = zone_and_slack(shape.gap(g), g);
+                if zone != e.zone {
+                    self.remove_contribution(e.volume, e.zone);
+                    self.add_contribution(e.volume, zone);
+                }
+                let tracker = &mut self.trackers[t];
+                let check_at = tracker.travelled + slack;
+                tracker.push(Entry {
+                    check_at,
+                    volume: e.volume,
+                    generation: e.generation,
+                    zone,
+                });
+            }
+            self.due = due;
+        }
+        // Huge volumes: brute force over all sources.
+        for i in 0..self.big.len() {
+            let id = self.big[i];
+            let g = &geoms[id as usize];
+            let d = shapes
+                .iter()
+                .map(|s| s.gap(g))
+                .fold(f64::INFINITY, f64::min);
+            let s = &mut self.states[id as usize];
+            let wants = next_wants(s.wants, d, g.load, g.unload);
+            if wants != s.wants {
+                s.wants = wants;
+                flipped.push(id);
+            }
+        }
+        // Decide for every volume whose counts changed.
+        for id in self.touched.drain(..) {
+            let s = &mut self.states[id as usize];
+            s.touched = false;
+            if !s.live || s.big {
+                continue;
+            }
+            let wants = s.in_load > 0 || (s.in_unload > 0 && s.wants);
+            if wants != s.wants {
+                s.wants = wants;
+                flipped.push(id);
+            }
+        }
+        rebuilt
+    }
+
+    /// Forgets volume `id`'s decision (used when it is disabled).
+    pub fn clear_wants(&mut self, id: u32) {
+        if let Some(s) = self.states.get_mut(id as usize) {
+            s.wants = false;
+        }
+    }
+}

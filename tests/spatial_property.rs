@@ -1,0 +1,251 @@
+//! Property tests: for random worlds and random paths, the decision the
+//! spatial index makes equals a brute-force evaluation of the wanting rule,
+//! frame by frame — including volumes on cell borders, huge volumes, zero
+//! radius, sources far outside the world, teleports, look-ahead, sources
+//! coming and going, and volumes changed at run time.
+
+use std::collections::HashMap;
+
+use level_streaming::core::volume::{nearest_gap, next_wants};
+use level_streaming::core::*;
+use proptest::prelude::*;
+
+const CELL: f64 = 4000.0; // the index's default cell size
+
+#[derive(Clone, Debug)]
+struct V {
+    center: Vec3,
+    radius: f64,
+    load: f64,
+    unload: f64,
+}
+
+fn coord() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => -20_000.0..20_000.0f64,
+        // exactly on cell borders
+        2 => (-5i32..5).prop_map(|k| k as f64 * CELL),
+        1 => (-5i32..5).prop_map(|k| k as f64 * CELL + 0.5),
+    ]
+}
+
+fn volume() -> impl Strategy<Value = V> {
+    (
+        coord(),
+        coord(),
+        -100.0..100.0f64,
+        prop_oneof![3 => 0.0..600.0f64, 1 => Just(0.0), 1 => 10_000.0..200_000.0f64],
+        0.0..2500.0f64,
+        1.0..1.6f64,
+    )
+        .prop_map(|(x, y, z, radius, load, f)| V {
+            center: Vec3::new(x, y, z),
+            radius,
+            load,
+            unload: load * f,
+        })
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    /// Move every source by up to this much (a walk).
+    Walk(Vec<(f64, f64)>),
+    /// Source i jumps to a new place (teleport, possibly far outside).
+    Teleport(usize, f64, f64),
+    /// Change the number of sources.
+    Sources(usize),
+    /// Look-ahead on/off for all sources.
+    LookAhead(f64),
+    /// Volume i moves / changes distances / toggles / is removed.
+    MoveVolume(usize, f64, f64),
+    Resize(usize, f64, f64),
+    Toggle(usize),
+    Remove(usize),
+    Add(V),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        10 => prop::collection::vec((-60.0..60.0f64, -60.0..60.0f64), 4).prop_map(Step::Walk),
+        1 => (0usize..4, prop_oneof![coord(), Just(1e7), Just(-3e9)], coord()).prop_map(|(i, x, y)| Step::Teleport(i, x, y)),
+        1 => (0usize..5).prop_map(Step::Sources),
+        1 => prop_oneof![Just(0.0), 0.5..20.0f64].prop_map(Step::LookAhead),
+        1 => (0usize..64, coord(), coord()).prop_map(|(i, x, y)| Step::MoveVolume(i, x, y)),
+        1 => (0usize..64, 0.0..800.0f64, 0.0..2000.0f64).prop_map(|(i, r, l)| Step::Resize(i, r, l)),
+        1 => (0usize..64).prop_map(Step::Toggle),
+        1 => (0usize..64).prop_map(Step::Remove),
+        1 => volume().prop_map(Step::Add),
+    ]
+}
+
+struct Model {
+    volumes: HashMap<VolumeId, (V, bool /*enabled*/, bool /*wants*/)>,
+}
+
+fn check_world(volumes: Vec<V>, steps: Vec<Step>) -> Result<(), TestCaseError> {
+    let mut m = StreamingManager::new(StreamingConfig {
+        max_loads_in_flight: 0,
+        ..StreamingConfig::default()
+    })
+    .unwrap();
+    let mut model = Model {
+        volumes: HashMap::new(),
+    };
+    let mut next_name = 0;
+    let mut add = |m: &mut StreamingManager, model: &mut Model, v: V| {
+        let mut desc = VolumeDesc::new(
+            format!("v{next_name}"),
+            format!("L{next_name}"),
+            v.center,
+            v.radius,
+            v.load,
+        );
+        desc.unload_distance = Some(v.unload);
+        next_name += 1;
+        let id = m.create_streaming_volume(&desc).unwrap();
+        model.volumes.insert(id, (v, true, false));
+    };
+    for v in volumes {
+        add(&mut m, &mut model, v);
+    }
+    let mut sources: Vec<StreamingSource> = (0..2)
+        .map(|i| StreamingSource::at(Vec3::new(i as f64 * 3000.0, 0.0, 0.0)))
+        .collect();
+    for (frame, step) in steps.into_iter().enumerate() {
+        let mut ids: Vec<VolumeId> = model.volumes.keys().copied().collect();
+        ids.sort();
+        let pick = |i: usize| ids.get(i % ids.len().max(1)).copied();
+        match step {
+            Step::Walk(d) => {
+                for (s, (dx, dy)) in sources.iter_mut().zip(d) {
+                    s.velocity = Vec3::new(dx * 60.0, dy * 60.0, 0.0);
+                    s.position.x += dx;
+                    s.position.y += dy;
+                }
+            }
+            Step::Teleport(i, x, y) => {
+                if let Some(s) = sources.get_mut(i) {
+                    s.position = Vec3::new(x, y, 0.0);
+                }
+            }
+            Step::Sources(n) => {
+                while sources.len() < n {
+                    sources.push(StreamingSource::at(Vec3::new(
+                        sources.len() as f64 * 777.0,
+                        -500.0,
+                        10.0,
+                    )));
+                }
+                sources.truncate(n);
+            }
+            Step::LookAhead(t) => sources.iter_mut().for_each(|s| s.look_ahead_seconds = t),
+            Step::MoveVolume(i, x, y) => {
+                if let Some(id) = pick(i) {
+                    let e = model.volumes.get_mut(&id).unwrap();
+                    e.0.center = Vec3::new(x, y, e.0.center.z);
+                    m.move_streaming_volume(id, e.0.center).unwrap();
+                }
+            }
+            Step::Resize(i, r, l) => {
+                if let Some(id) = pick(i) {
+                    let e = model.volumes.get_mut(&id).unwrap();
+                    e.0.radius = r;
+                    e.0.load = l;
+                    e.0.unload = l * 1.25;
+                    m.set_volume_distances(id, r, l, Some(l * 1.25)).unwrap();
+                }
+            }
+            Step::Toggle(i) => {
+                if let Some(id) = pick(i) {
+                    let e = model.volumes.get_mut(&id).unwrap();
+                    e.1 = !e.1;
+                    if !e.1 {
+                        e.2 = false;
+                    }
+                    m.set_volume_enabled(id, e.1).unwrap();
+                }
+            }
+            Step::Remove(i) => {
+                if let Some(id) = pick(i) {
+                    model.volumes.remove(&id);
+                    m.remove_streaming_volume(id).unwrap();
+                }
+            }
+            Step::Add(v) => add(&mut m, &mut model, v),
+        }
+        m.update(&sources, 1.0 / 60.0).unwrap();
+        // Brute force, frame by frame.
+        for (id, (v, enabled, wants)) in model.volumes.iter_mut() {
+            if *enabled {
+                let d = nearest_gap(&sources, &v.center, v.radius);
+                *wants = next_wants(*wants, d, v.load, v.unload);
+            }
+            let got = m.volume(*id).unwrap().wants;
+            prop_assert_eq!(
+                got,
+                *wants,
+                "frame {}: volume {:?} {:?} enabled={} d={}",
+                frame,
+                id,
+                v,
+                enabled,
+                nearest_gap(&sources, &v.center, v.radius)
+            );
+        }
+        // And the level view agrees with the volumes.
+        for level in m.levels() {
+            let by_volumes = model
+                .volumes
+                .iter()
+                .filter(|(id, e)| e.2 && m.volume(**id).unwrap().level == level.id)
+                .count() as u32;
+            prop_assert_eq!(level.wanting_volumes, by_volumes);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+
+    #[test]
+    fn indexed_decisions_equal_brute_force(
+        volumes in prop::collection::vec(volume(), 1..64),
+        steps in prop::collection::vec(step(), 1..160),
+    ) {
+        check_world(volumes, steps)?;
+    }
+}
+
+/// A long deterministic walk through a dense world, crossing many cells.
+#[test]
+fn a_long_walk_through_a_dense_world_matches_brute_force() {
+    let mut rng = 0x9e3779b97f4a7c15u64;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let volumes: Vec<V> = (0..600)
+        .map(|_| {
+            let load = 200.0 + next() * 1800.0;
+            V {
+                center: Vec3::new(next() * 30_000.0, next() * 30_000.0, next() * 200.0),
+                radius: 50.0 + next() * 450.0,
+                load,
+                unload: load * 1.25,
+            }
+        })
+        .collect();
+    let steps: Vec<Step> = (0..2500)
+        .map(|i| {
+            if i % 700 == 699 {
+                Step::Teleport(1, next() * 30_000.0, next() * 30_000.0)
+            } else {
+                Step::Walk(vec![(10.0, 7.0), (-3.0, 9.0), (0.0, 0.0), (0.0, 0.0)])
+            }
+        })
+        .collect();
+    check_world(volumes, steps).unwrap();
+}
