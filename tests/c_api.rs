@@ -1,0 +1,751 @@
+//! Builds the C and C++ acceptance programs (`tests/c/*.c`, `tests/cpp/*.cpp`)
+//! against both the cdylib and the staticlib of this crate and runs them
+//! under AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer.
+//! Also checks that `include/level_streaming.h` compiles on its own,
+//! warning-free, as C99 and as C++17, with the struct layouts Rust uses.
+//!
+//! Where things are:
+//! - The libraries: cargo builds the `cdylib` and `staticlib` crate types in
+//!   the same rustc run as the `rlib` this test links, into the directory of
+//!   the test executable (`target/<profile>/deps/`). The copies in
+//!   `target/<profile>/` are only refreshed by `cargo build` and may be
+//!   stale, so they are not used. The libraries are copied to a private
+//!   directory before use, so that a concurrent build cannot swap them out
+//!   under a running test. If they are missing, `cargo build --lib` is run
+//!   for the same target directory and profile.
+//! - Build outputs, logs and the library copies: `target/<profile>/c-tests/`.
+//!
+//! Environment:
+//! - `CC`, `CXX`: the compilers (default `cc` and `c++`). Without a working
+//!   compiler the tests print why and pass, unless
+//!   `LSM_REQUIRE_C_COMPILER=1`, which makes that a failure.
+//! - If the compiler cannot build and run a sanitized program, the programs
+//!   are built without sanitizers (with a notice), unless
+//!   `LSM_REQUIRE_SANITIZERS=1`, which makes that a failure.
+//!
+//! `cargo test --test c_api -- --ignored` runs `api_smoke --known-bugs`,
+//! which reproduces known callback re-entrancy bugs (expected to fail until
+//! they are fixed).
+//!
+//! Unix only (the link lines are those of a Unix toolchain).
+#![cfg(unix)]
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use level_streaming::ffi::{
+    LsmConfig, LsmEvent, LsmLevelDesc, LsmRequest, LsmStreamingSource, LsmVec3, LsmVolumeDesc,
+};
+
+const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
+const LIB_NAME: &str = "level_streaming";
+/// A program that runs longer than this is killed and the test fails.
+const RUN_TIMEOUT: Duration = Duration::from_secs(600);
+
+const C_FLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+const CXX_FLAGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"];
+const SANITIZER_FLAGS: &[&str] = &["-fsanitize=address,undefined", "-fno-omit-frame-pointer"];
+const ASAN_OPTIONS: &str = "detect_leaks=1:abort_on_error=1";
+const UBSAN_OPTIONS: &str = "halt_on_error=1:print_stacktrace=1";
+/// Used when `rustc --print native-static-libs` cannot be run.
+const FALLBACK_NATIVE_STATIC_LIBS: &[&str] = &[
+    "-lgcc_s",
+    "-lutil",
+    "-lrt",
+    "-lpthread",
+    "-lm",
+    "-ldl",
+    "-lc",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Lang {
+    C,
+    Cxx,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Linkage {
+    Dynamic,
+    Static,
+}
+
+impl Linkage {
+    fn name(self) -> &'static str {
+        match self {
+            Linkage::Dynamic => "dynamic",
+            Linkage::Static => "static",
+        }
+    }
+}
+
+/// A compiler that works, and whether it can build sanitized programs.
+struct Compiler {
+    /// Program and leading arguments (`CC` may be `ccache gcc`).
+    argv: Vec<String>,
+    sanitize: bool,
+}
+
+struct Setup {
+    /// Held for the life of the test process (see [`lock_out_dir`]).
+    _lock: fs::File,
+    /// Private copies of the cdylib and the staticlib.
+    lib_dir: PathBuf,
+    out_dir: PathBuf,
+    include_dir: PathBuf,
+    native_static_libs: Vec<String>,
+    cc: Result<Compiler, String>,
+    cxx: Result<Compiler, String>,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let (deps_dir, profile_dir) = build_dirs();
+        let out_dir = profile_dir.join("c-tests");
+        fs::create_dir_all(&out_dir).expect("create the c-tests output directory");
+        let lock = lock_out_dir(&out_dir);
+        let lib_dir = snapshot_libraries(&deps_dir, &profile_dir, &out_dir);
+        let native_static_libs = native_static_libs(&out_dir);
+        let cc = find_compiler(Lang::C, &out_dir);
+        let cxx = find_compiler(Lang::Cxx, &out_dir);
+        Setup {
+            _lock: lock,
+            lib_dir,
+            out_dir,
+            include_dir: Path::new(MANIFEST_DIR).join("include"),
+            native_static_libs,
+            cc,
+            cxx,
+        }
+    })
+}
+
+/// Takes an exclusive lock on `out_dir` for the rest of this process, so
+/// that two concurrent `cargo test` runs sharing a target directory do not
+/// overwrite each other's programs and library copies; the second one waits.
+fn lock_out_dir(out_dir: &Path) -> fs::File {
+    use std::os::fd::AsRawFd;
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out_dir.join(".lock"))
+        .expect("open the c-tests lock file");
+    // SAFETY: flock on a file descriptor we own; no memory is involved.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        eprintln!(
+            "c_api: waiting for another test run to release {}",
+            out_dir.join(".lock").display()
+        );
+        // SAFETY: as above.
+        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+        assert_eq!(rc, 0, "flock: {}", std::io::Error::last_os_error());
+    }
+    file
+}
+
+/// `target/<profile>/deps` (where this test executable is) and `target/<profile>`.
+fn build_dirs() -> (PathBuf, PathBuf) {
+    let exe = std::env::current_exe().expect("path of the test executable");
+    let deps_dir = exe
+        .parent()
+        .expect("the test executable has a directory")
+        .to_path_buf();
+    let profile_dir = deps_dir
+        .parent()
+        .expect("the deps directory has a parent")
+        .to_path_buf();
+    (deps_dir, profile_dir)
+}
+
+fn cdylib_name() -> String {
+    format!(
+        "{}{LIB_NAME}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    )
+}
+
+fn staticlib_name() -> String {
+    format!("lib{LIB_NAME}.a")
+}
+
+fn has_libraries(dir: &Path) -> bool {
+    dir.join(cdylib_name()).is_file() && dir.join(staticlib_name()).is_file()
+}
+
+/// Finds the cdylib and staticlib cargo built with the rlib this test links,
+/// and copies them to `out_dir/lib`.
+fn snapshot_libraries(deps_dir: &Path, profile_dir: &Path, out_dir: &Path) -> PathBuf {
+    if !has_libraries(deps_dir) {
+        eprintln!(
+            "c_api: {} and {} are not in {}; running `cargo build --lib`",
+            cdylib_name(),
+            staticlib_name(),
+            deps_dir.display()
+        );
+        cargo_build_lib(profile_dir);
+    }
+    assert!(
+        has_libraries(deps_dir),
+        "{} and {} must be in {} (crate-type cdylib and staticlib in Cargo.toml)",
+        cdylib_name(),
+        staticlib_name(),
+        deps_dir.display()
+    );
+    let lib_dir = out_dir.join("lib");
+    fs::create_dir_all(&lib_dir).expect("create the library snapshot directory");
+    for name in [cdylib_name(), staticlib_name()] {
+        // Copy, then rename: atomic for anybody already using the old copy.
+        let tmp = lib_dir.join(format!(".{name}.{}", std::process::id()));
+        fs::copy(deps_dir.join(&name), &tmp)
+            .unwrap_or_else(|e| panic!("copy {name} from {}: {e}", deps_dir.display()));
+        fs::rename(&tmp, lib_dir.join(&name)).expect("move the library copy in place");
+    }
+    lib_dir
+}
+
+/// Builds the library for the target directory and profile this test was
+/// built for. Not needed with a normal `cargo test`, which builds every crate
+/// type of the library before the tests.
+fn cargo_build_lib(profile_dir: &Path) {
+    let profile = profile_dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("profile directory name");
+    let mut target_dir = profile_dir
+        .parent()
+        .expect("target directory")
+        .to_path_buf();
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["build", "--lib", "--manifest-path"])
+        .arg(Path::new(MANIFEST_DIR).join("Cargo.toml"));
+    // `target/<triple>/<profile>` when built with `--target`.
+    if !target_dir.join("CACHEDIR.TAG").exists()
+        && target_dir
+            .parent()
+            .is_some_and(|p| p.join("CACHEDIR.TAG").exists())
+    {
+        let triple = target_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("target triple")
+            .to_string();
+        cmd.args(["--target", &triple]);
+        target_dir = target_dir.parent().expect("target directory").to_path_buf();
+    }
+    cmd.arg("--target-dir").arg(&target_dir);
+    match profile {
+        "debug" => {}
+        "release" => {
+            cmd.arg("--release");
+        }
+        other => {
+            cmd.args(["--profile", other]);
+        }
+    }
+    let status = cmd.status().expect("run cargo build");
+    assert!(status.success(), "{cmd:?} failed: {status}");
+}
+
+/// The system libraries a Rust staticlib needs, as rustc reports them.
+fn native_static_libs(out_dir: &Path) -> Vec<String> {
+    let probe_dir = out_dir.join(format!("native-static-libs-{}", std::process::id()));
+    let _ = fs::create_dir_all(&probe_dir);
+    let source = probe_dir.join("empty.rs");
+    let libs = fs::write(&source, "")
+        .ok()
+        .and_then(|()| {
+            Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
+                .args([
+                    "--crate-type",
+                    "staticlib",
+                    "--print",
+                    "native-static-libs",
+                    "-o",
+                ])
+                .arg(probe_dir.join("libempty.a"))
+                .arg(&source)
+                .output()
+                .ok()
+        })
+        .and_then(|out| {
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .find_map(|l| l.split_once("native-static-libs:"))
+                .map(|(_, libs)| {
+                    libs.split_whitespace()
+                        .map(String::from)
+                        .collect::<Vec<_>>()
+                })
+        });
+    let _ = fs::remove_dir_all(&probe_dir);
+    libs.unwrap_or_else(|| {
+        eprintln!("c_api: `rustc --print native-static-libs` failed; using the usual Linux list");
+        FALLBACK_NATIVE_STATIC_LIBS
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    })
+}
+
+/// The C or C++ compiler from `CC`/`CXX` (default `cc`/`c++`), if it works,
+/// and whether it can build and run a program with the sanitizers.
+fn find_compiler(lang: Lang, out_dir: &Path) -> Result<Compiler, String> {
+    let (var, default) = match lang {
+        Lang::C => ("CC", "cc"),
+        Lang::Cxx => ("CXX", "c++"),
+    };
+    let spec = std::env::var(var)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| default.to_string());
+    let argv: Vec<String> = spec.split_whitespace().map(String::from).collect();
+    let works = Command::new(&argv[0])
+        .args(&argv[1..])
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !works {
+        return Err(format!(
+            "no working {} compiler: `{spec} --version` failed (set {var} to choose one)",
+            if lang == Lang::C { "C" } else { "C++" }
+        ));
+    }
+
+    // Probe the sanitizers: build and run a trivial program.
+    let probe_dir = out_dir.join(format!("sanitizer-probe-{var}-{}", std::process::id()));
+    let _ = fs::create_dir_all(&probe_dir);
+    let (file, text) = match lang {
+        Lang::C => (
+            "probe.c",
+            "#include <stdlib.h>\nint main(void) { free(malloc(8)); return 0; }\n",
+        ),
+        Lang::Cxx => (
+            "probe.cpp",
+            "#include <memory>\nint main() { return *std::make_unique<int>(0); }\n",
+        ),
+    };
+    let source = probe_dir.join(file);
+    let exe = probe_dir.join("probe");
+    let sanitize = fs::write(&source, text).is_ok()
+        && Command::new(&argv[0])
+            .args(&argv[1..])
+            .args(SANITIZER_FLAGS)
+            .arg(&source)
+            .arg("-o")
+            .arg(&exe)
+            .output()
+            .is_ok_and(|o| o.status.success())
+        && Command::new(&exe)
+            .env("ASAN_OPTIONS", ASAN_OPTIONS)
+            .env("UBSAN_OPTIONS", UBSAN_OPTIONS)
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let _ = fs::remove_dir_all(&probe_dir);
+    if !sanitize {
+        let message = format!(
+            "`{spec}` cannot build and run a program with {}",
+            SANITIZER_FLAGS.join(" ")
+        );
+        assert!(
+            std::env::var("LSM_REQUIRE_SANITIZERS").as_deref() != Ok("1"),
+            "{message} and LSM_REQUIRE_SANITIZERS=1"
+        );
+        eprintln!("c_api: NOTICE: {message}; building the programs WITHOUT sanitizers");
+    }
+    Ok(Compiler { argv, sanitize })
+}
+
+/// The compiler for `lang`, or `None` (after saying why) when there is none
+/// and `LSM_REQUIRE_C_COMPILER=1` is not set.
+fn compiler(lang: Lang) -> Option<&'static Compiler> {
+    let found = match lang {
+        Lang::C => &setup().cc,
+        Lang::Cxx => &setup().cxx,
+    };
+    match found {
+        Ok(compiler) => Some(compiler),
+        Err(reason) => {
+            assert!(
+                std::env::var("LSM_REQUIRE_C_COMPILER").as_deref() != Ok("1"),
+                "{reason}, and LSM_REQUIRE_C_COMPILER=1"
+            );
+            eprintln!("c_api: SKIPPED: {reason}");
+            println!("c_api: SKIPPED: {reason}");
+            None
+        }
+    }
+}
+
+fn show(cmd: &Command) -> String {
+    let mut parts: Vec<OsString> = vec![cmd.get_program().to_os_string()];
+    parts.extend(cmd.get_args().map(std::ffi::OsStr::to_os_string));
+    parts
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The compile command, without the output and link parts.
+fn compile_command(compiler: &Compiler, lang: Lang) -> Command {
+    let setup = setup();
+    let mut cmd = Command::new(&compiler.argv[0]);
+    cmd.args(&compiler.argv[1..]);
+    cmd.args(match lang {
+        Lang::C => C_FLAGS,
+        Lang::Cxx => CXX_FLAGS,
+    });
+    if compiler.sanitize {
+        cmd.args(SANITIZER_FLAGS);
+    }
+    cmd.arg("-g").arg("-I").arg(&setup.include_dir);
+    cmd
+}
+
+fn run_compiler(mut cmd: Command, what: &str) {
+    let line = show(&cmd);
+    println!("c_api: {line}");
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("could not run the compiler for {what}: {e}\n{line}"));
+    assert!(
+        out.status.success(),
+        "compiling {what} failed ({}):\n{line}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Compiles and links `source` (relative to the crate) against the library.
+/// `variant` keeps the outputs of tests that build the same program apart.
+fn build_program(lang: Lang, source: &str, linkage: Linkage, variant: &str) -> Option<PathBuf> {
+    let compiler = compiler(lang)?;
+    let setup = setup();
+    let stem = Path::new(source)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .expect("source file name");
+    let exe = setup
+        .out_dir
+        .join(format!("{stem}{variant}-{}", linkage.name()));
+    let _ = fs::remove_file(&exe);
+    let mut cmd = compile_command(compiler, lang);
+    cmd.arg(Path::new(MANIFEST_DIR).join(source));
+    match linkage {
+        Linkage::Dynamic => {
+            let mut rpath = OsString::from("-Wl,-rpath,");
+            rpath.push(&setup.lib_dir);
+            cmd.arg("-L")
+                .arg(&setup.lib_dir)
+                .arg(format!("-l{LIB_NAME}"))
+                .arg(rpath)
+                .arg("-lm");
+        }
+        Linkage::Static => {
+            cmd.arg(setup.lib_dir.join(staticlib_name()));
+            cmd.args(&setup.native_static_libs);
+        }
+    }
+    cmd.arg("-o").arg(&exe);
+    run_compiler(cmd, &format!("{source} ({})", linkage.name()));
+    check_linkage(&exe, linkage);
+    Some(exe)
+}
+
+/// The dynamic build must need the cdylib; the static one must not.
+fn check_linkage(exe: &Path, linkage: Linkage) {
+    let bytes = fs::read(exe).expect("read the built program");
+    let needle = cdylib_name();
+    let mentions = bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+    assert_eq!(
+        mentions,
+        linkage == Linkage::Dynamic,
+        "{} {} {needle}",
+        exe.display(),
+        if mentions {
+            "refers to"
+        } else {
+            "does not refer to"
+        }
+    );
+}
+
+struct RunResult {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs a built program with the sanitizer options, output captured to files.
+fn run_program(exe: &Path, args: &[&str]) -> RunResult {
+    let setup = setup();
+    let name = exe
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("program name");
+    let stdout_path = setup.out_dir.join(format!("{name}.stdout"));
+    let stderr_path = setup.out_dir.join(format!("{name}.stderr"));
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .current_dir(&setup.out_dir)
+        .env("ASAN_OPTIONS", ASAN_OPTIONS)
+        .env("UBSAN_OPTIONS", UBSAN_OPTIONS);
+    // cargo test puts target/<profile>/deps on the library search path, which
+    // would win over the rpath (DT_RUNPATH); put our snapshot first.
+    for var in ["LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"] {
+        let mut path = setup.lib_dir.clone().into_os_string();
+        if let Some(old) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            path.push(":");
+            path.push(old);
+        }
+        cmd.env(var, path);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&stdout_path).expect("create the stdout log"))
+        .stderr(fs::File::create(&stderr_path).expect("create the stderr log"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {}: {e}", exe.display()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the program") {
+            break status;
+        }
+        if start.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{} did not finish in {RUN_TIMEOUT:?}", exe.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    RunResult {
+        status,
+        stdout: fs::read_to_string(&stdout_path).unwrap_or_default(),
+        stderr: fs::read_to_string(&stderr_path).unwrap_or_default(),
+    }
+}
+
+/// Builds `source` with `linkage`, runs it, and asserts exit status 0.
+fn build_and_run(lang: Lang, source: &str, linkage: Linkage) {
+    let Some(exe) = build_program(lang, source, linkage, "") else {
+        return;
+    };
+    let result = run_program(&exe, &[]);
+    assert!(
+        result.status.success(),
+        "{} exited with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        exe.display(),
+        result.status,
+        result.stdout,
+        result.stderr
+    );
+    print!("{}", result.stdout);
+    eprint!("{}", result.stderr);
+}
+
+// ----- the header alone ---------------------------------------------------------
+
+/// `(name, expression, expected value)` for every size, alignment and field
+/// offset of the C ABI structs, from Rust's point of view.
+fn layout_facts(lang: Lang) -> Vec<(String, String, usize)> {
+    let mut facts = Vec::new();
+    macro_rules! layout {
+        ($ty:ident { $($field:ident),* $(,)? }) => {{
+            let ty = stringify!($ty);
+            facts.push((format!("sizeof_{ty}"), format!("sizeof({ty})"), std::mem::size_of::<$ty>()));
+            let align = match lang {
+                Lang::C => format!("offsetof(struct {{ char c; {ty} t; }}, t)"),
+                Lang::Cxx => format!("alignof({ty})"),
+            };
+            facts.push((format!("alignof_{ty}"), align, std::mem::align_of::<$ty>()));
+            $(
+                let field = stringify!($field);
+                facts.push((
+                    format!("offsetof_{ty}_{field}"),
+                    format!("offsetof({ty}, {field})"),
+                    std::mem::offset_of!($ty, $field),
+                ));
+            )*
+        }};
+    }
+    layout!(LsmVec3 { x, y, z });
+    layout!(LsmConfig {
+        max_loads_in_flight,
+        min_seconds_between_unloads,
+        max_load_retries,
+        retry_backoff_seconds,
+        retry_backoff_max_seconds,
+        unload_distance_factor,
+        event_queue_capacity,
+    });
+    layout!(LsmEvent {
+        kind,
+        level_id,
+        old_state,
+        new_state,
+        request_kind,
+        attempts,
+        will_retry
+    });
+    layout!(LsmLevelDesc {
+        name,
+        estimated_memory_mb,
+        priority
+    });
+    layout!(LsmVolumeDesc {
+        name,
+        level_name,
+        center,
+        radius,
+        load_distance,
+        unload_distance,
+        priority,
+        enabled,
+    });
+    layout!(LsmStreamingSource {
+        position,
+        velocity,
+        priority
+    });
+    layout!(LsmRequest {
+        id,
+        kind,
+        level_id,
+        priority,
+        distance
+    });
+    for ty in [
+        "LsmStatus",
+        "LsmEventKind",
+        "LsmStreamingState",
+        "LsmRequestKind",
+        "LsmPriority",
+    ] {
+        facts.push((format!("sizeof_{ty}"), format!("sizeof({ty})"), 4));
+    }
+    facts
+}
+
+/// Compiles (without linking) a file that includes only the header, first,
+/// plus compile-time checks of the struct layouts against Rust's.
+fn check_header(lang: Lang) {
+    let Some(compiler) = compiler(lang) else {
+        return;
+    };
+    let setup = setup();
+    let (file, extra_flags): (&str, &[&str]) = match lang {
+        Lang::C => (
+            "header_only.c",
+            &["-Wstrict-prototypes", "-Wundef", "-Wshadow"],
+        ),
+        Lang::Cxx => (
+            "header_only.cpp",
+            &["-Wundef", "-Wshadow", "-Wold-style-cast"],
+        ),
+    };
+    let mut text = String::from(
+        "/* Generated by tests/c_api.rs: the header must compile on its own. */\n\
+         #include \"level_streaming.h\"\n\
+         #include \"level_streaming.h\"\n\
+         #include <stddef.h>\n",
+    );
+    for (name, expr, value) in layout_facts(lang) {
+        let line = match lang {
+            // C99 has no static assertion: a negative array size fails to compile.
+            Lang::C => format!("typedef char lsm_abi_{name}[({expr}) == {value} ? 1 : -1];"),
+            Lang::Cxx => {
+                format!("static_assert(({expr}) == {value}, \"{name} differs from Rust\");")
+            }
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
+    let source = setup.out_dir.join(file);
+    fs::write(&source, text).expect("write the header check");
+    let mut cmd = compile_command(compiler, lang);
+    cmd.args(extra_flags)
+        .arg("-c")
+        .arg(&source)
+        .arg("-o")
+        .arg(setup.out_dir.join(format!("{file}.o")));
+    run_compiler(cmd, &format!("{} (the header alone)", source.display()));
+}
+
+#[test]
+fn header_alone_compiles_as_c99() {
+    check_header(Lang::C);
+}
+
+#[test]
+fn header_alone_compiles_as_cpp17() {
+    check_header(Lang::Cxx);
+}
+
+// ----- the programs ---------------------------------------------------------------
+
+#[test]
+fn camera_walk_c_with_cdylib() {
+    build_and_run(Lang::C, "tests/c/camera_walk.c", Linkage::Dynamic);
+}
+
+#[test]
+fn camera_walk_c_with_staticlib() {
+    build_and_run(Lang::C, "tests/c/camera_walk.c", Linkage::Static);
+}
+
+#[test]
+fn bad_inputs_c_with_cdylib() {
+    build_and_run(Lang::C, "tests/c/bad_inputs.c", Linkage::Dynamic);
+}
+
+#[test]
+fn bad_inputs_c_with_staticlib() {
+    build_and_run(Lang::C, "tests/c/bad_inputs.c", Linkage::Static);
+}
+
+#[test]
+fn api_smoke_cpp_with_cdylib() {
+    build_and_run(Lang::Cxx, "tests/cpp/api_smoke.cpp", Linkage::Dynamic);
+}
+
+#[test]
+fn api_smoke_cpp_with_staticlib() {
+    build_and_run(Lang::Cxx, "tests/cpp/api_smoke.cpp", Linkage::Static);
+}
+
+/// Callback re-entrancy bugs in `ffi::handle::dispatch_events` (and
+/// `lsm_poll_events` called from a callback): a callback that unregisters
+/// itself makes the next callback miss the event; a callback registered
+/// during a dispatch receives an earlier event; a nested poll hides events
+/// from callbacks. Run with `cargo test --test c_api -- --ignored`.
+#[test]
+#[ignore = "known bugs in callback dispatch re-entrancy; remove once fixed"]
+fn known_bug_callback_reentrancy_cpp() {
+    let Some(exe) = build_program(
+        Lang::Cxx,
+        "tests/cpp/api_smoke.cpp",
+        Linkage::Dynamic,
+        "-known-bugs",
+    ) else {
+        return;
+    };
+    let result = run_program(&exe, &["--known-bugs"]);
+    assert!(
+        result.status.success(),
+        "{} --known-bugs exited with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        exe.display(),
+        result.status,
+        result.stdout,
+        result.stderr
+    );
+}
