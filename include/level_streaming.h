@@ -1074,7 +1074,8 @@ extern "C" {
 /**
  * Moves up to `cap` queued events, oldest first, into `out` and writes how
  * many to `out_count`. `out` may be NULL only when `cap` is 0. Registered
- * callbacks have already seen every event returned here.
+ * callbacks have already seen every event returned here: called from inside
+ * a callback, it returns only events older than the one being delivered.
  *
  * Threading: the manager's thread.
  */
@@ -1634,7 +1635,8 @@ LsmStatus lsm_update(struct LsmManager *manager,
                      double dt_seconds);
 
 /**
- * Moves up to `cap` issued requests, in priority order, into `out` and
+ * Moves up to `cap` issued requests, in the order they were issued (each
+ * update's batch is ordered by priority), into `out` and
  * writes how many to `out_count`. `out` may be NULL only when `cap` is 0.
  * Each request must later be completed with `lsm_complete_request`.
  *

@@ -729,7 +729,7 @@ fn api_smoke_cpp_with_staticlib() {
 /// during a dispatch receives an earlier event; a nested poll hides events
 /// from callbacks. Run with `cargo test --test c_api -- --ignored`.
 #[test]
-#[ignore = "known bugs in callback dispatch re-entrancy; remove once fixed"]
+
 fn known_bug_callback_reentrancy_cpp() {
     let Some(exe) = build_program(
         Lang::Cxx,

@@ -386,6 +386,7 @@ fn invalid_transitions_are_errors_and_change_nothing() {
     assert!(!Loaded.can_transition_to(Hidden));
     assert!(Hidden.can_transition_to(Active));
     assert!(!Unloading.can_transition_to(Active));
+    assert!(Unloading.can_transition_to(Loaded), "a failed unload");
     assert!(Loading.can_transition_to(Unloaded));
 }
 

@@ -227,6 +227,14 @@ impl EventHub {
         self.queue.pop_front().map(|(_, e)| e)
     }
 
+    /// Pops the oldest event if its sequence number is below `limit`.
+    pub(crate) fn pop_before(&mut self, limit: u64) -> Option<Event> {
+        match self.queue.front() {
+            Some((seq, _)) if *seq < limit => self.queue.pop_front().map(|(_, e)| e),
+            _ => None,
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.queue.len()
     }

@@ -118,8 +118,12 @@ impl Priority {
 /// Unloaded -> Loading -> Loaded -> Active <-> Hidden
 ///    ^          |          |         |          |
 ///    |          | (fail)   +---------+----------+--> Unloading -> Unloaded
-///    +----------+
+///    +----------+                                        |
+///                                   Loaded <-------------+ (unload failed)
 /// ```
+///
+/// A failed load goes back to Unloaded (and is retried); a failed unload
+/// goes to Loaded, since the content is still in memory but no longer shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StreamingState {
@@ -174,6 +178,7 @@ impl StreamingState {
                 | (Active, Unloading)
                 | (Hidden, Unloading)
                 | (Unloading, Unloaded)
+                | (Unloading, Loaded)
         )
     }
 }

@@ -8,7 +8,8 @@ use super::types::{LsmEvent, LsmStatus, LSM_EVENT_FILTER_ALL};
 
 /// Moves up to `cap` queued events, oldest first, into `out` and writes how
 /// many to `out_count`. `out` may be NULL only when `cap` is 0. Registered
-/// callbacks have already seen every event returned here.
+/// callbacks have already seen every event returned here: called from inside
+/// a callback, it returns only events older than the one being delivered.
 ///
 /// Threading: the manager's thread.
 #[no_mangle]
@@ -28,9 +29,16 @@ pub extern "C" fn lsm_poll_events(
             if cap > 0 {
                 check_out(out, "out")?;
             }
+            // Inside a callback, only events every callback has already
+            // seen may be taken (those before the one being delivered).
+            let limit = if m.is_dispatching() {
+                m.delivering_seq
+            } else {
+                u64::MAX
+            };
             let mut n = 0;
             while n < cap {
-                let Some(event) = m.core.poll_event() else {
+                let Some(event) = m.core.poll_event_before(limit) else {
                     break;
                 };
                 // SAFETY: `out` is non-NULL and writable for `cap > n` elements.
@@ -84,11 +92,12 @@ pub extern "C" fn lsm_register_event_callback(
             }
             let id = m.next_callback_id;
             m.next_callback_id += 1;
-            if m.callbacks.is_empty() {
+            if m.callbacks.is_empty() && !m.is_dispatching() {
                 m.skip_undispatched();
             }
             m.callbacks.push(CallbackEntry {
                 id,
+                since_seq: m.core.next_event_seq(),
                 filter: kind_filter,
                 callback,
                 user_data,

@@ -20,6 +20,9 @@ const MAGIC: u64 = 0x4c53_4d5f_4d47_5231; // "LSM_MGR1"
 #[derive(Clone, Copy)]
 pub(crate) struct CallbackEntry {
     pub(crate) id: u64,
+    /// First event sequence number this callback may receive (events
+    /// raised before it was registered are not delivered to it).
+    pub(crate) since_seq: u64,
     pub(crate) filter: u32,
     pub(crate) callback: unsafe extern "C" fn(*const LsmEvent, *mut c_void),
     pub(crate) user_data: *mut c_void,
@@ -38,6 +41,12 @@ pub struct LsmManager {
     pub(crate) next_callback_id: u64,
     /// Sequence number of the first event not yet given to callbacks.
     dispatch_seq: u64,
+    /// Sequence number of the event being delivered right now (while
+    /// `dispatching`): a poll from inside a callback may only take events
+    /// before it, which every callback has seen.
+    pub(crate) delivering_seq: u64,
+    /// Reused snapshot of the callback list for one event.
+    snapshot: Vec<CallbackEntry>,
     dispatching: bool,
     destroy_requested: bool,
     pub(crate) scratch_requests: Vec<Request>,
@@ -53,6 +62,8 @@ impl LsmManager {
             callbacks: Vec::new(),
             next_callback_id: 1,
             dispatch_seq,
+            delivering_seq: 0,
+            snapshot: Vec::new(),
             dispatching: false,
             destroy_requested: false,
             scratch_requests: Vec::new(),
@@ -60,9 +71,14 @@ impl LsmManager {
         }
     }
 
-    /// Callbacks registered now see only events raised from now on.
+    /// Marks every queued event as delivered (there is nobody to deliver to).
     pub(crate) fn skip_undispatched(&mut self) {
         self.dispatch_seq = self.core.next_event_seq();
+    }
+
+    /// Whether a callback dispatch is running (we are inside a callback).
+    pub(crate) fn is_dispatching(&self) -> bool {
+        self.dispatching
     }
 }
 
@@ -117,13 +133,19 @@ pub(crate) unsafe fn dispatch_events(ptr: *mut LsmManager) {
             manager.dispatching = true;
         }
         loop {
-            let event: Event = {
+            let (seq, event, mut snapshot): (u64, Event, Vec<CallbackEntry>) = {
                 // SAFETY: as above; no callback is running at this point.
                 let manager = unsafe { &mut *ptr };
                 match manager.core.queued_event_since(manager.dispatch_seq) {
                     Some((seq, event)) => {
                         manager.dispatch_seq = seq + 1;
-                        event
+                        manager.delivering_seq = seq;
+                        // Deliver to the callbacks registered now, in order,
+                        // even if one of them changes the list.
+                        let mut snapshot = std::mem::take(&mut manager.snapshot);
+                        snapshot.clear();
+                        snapshot.extend_from_slice(&manager.callbacks);
+                        (seq, event, snapshot)
                     }
                     None => {
                         manager.skip_undispatched();
@@ -132,24 +154,24 @@ pub(crate) unsafe fn dispatch_events(ptr: *mut LsmManager) {
                 }
             };
             let c_event = LsmEvent::from(&event);
-            let mut index = 0;
-            loop {
-                let entry = {
+            for entry in &snapshot {
+                let still_registered = {
                     // SAFETY: as above; re-borrowed for each callback because
-                    // a callback may register or remove callbacks.
+                    // a callback may unregister others.
                     let manager = unsafe { &*ptr };
-                    manager.callbacks.get(index).copied()
+                    manager.callbacks.iter().any(|c| c.id == entry.id)
                 };
-                let Some(entry) = entry else { break };
-                index += 1;
-                if entry.filter == super::types::LSM_EVENT_FILTER_ALL
-                    || entry.filter == c_event.kind as u32
-                {
+                let wanted = entry.filter == super::types::LSM_EVENT_FILTER_ALL
+                    || entry.filter == c_event.kind as u32;
+                if still_registered && wanted && seq >= entry.since_seq {
                     // SAFETY: the host registered this function pointer and
                     // user data together; `c_event` outlives the call.
                     unsafe { (entry.callback)(&c_event, entry.user_data) };
                 }
             }
+            snapshot.clear();
+            // SAFETY: as above.
+            unsafe { &mut *ptr }.snapshot = snapshot;
         }
         // SAFETY: as above.
         let manager = unsafe { &mut *ptr };

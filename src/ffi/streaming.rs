@@ -51,7 +51,8 @@ pub extern "C" fn lsm_update(
     }
 }
 
-/// Moves up to `cap` issued requests, in priority order, into `out` and
+/// Moves up to `cap` issued requests, in the order they were issued (each
+/// update's batch is ordered by priority), into `out` and
 /// writes how many to `out_count`. `out` may be NULL only when `cap` is 0.
 /// Each request must later be completed with `lsm_complete_request`.
 ///

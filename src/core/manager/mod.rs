@@ -386,8 +386,9 @@ impl StreamingManager {
         Ok(())
     }
 
-    /// Hands out up to `max` issued requests, in order. Each must be
-    /// completed exactly once.
+    /// Hands out up to `max` issued requests in the order they were issued
+    /// (each update's or completion's batch is ordered by priority). Each
+    /// must be completed exactly once.
     pub fn take_requests(&mut self, max: usize, out: &mut Vec<Request>) -> usize {
         let n = max.min(self.pending.len());
         for request in self.pending.drain(..n) {
@@ -453,9 +454,7 @@ impl StreamingManager {
             // The content is still in memory; it is retried while unwanted.
             (RequestKind::Unload, false) => StreamingState::Loaded,
         };
-        let legal = to == from
-            || from.can_transition_to(to)
-            || (o.kind == RequestKind::Unload && !success && from == StreamingState::Unloading);
+        let legal = to == from || from.can_transition_to(to);
         if !legal {
             return Err(StreamingError::InvalidTransition {
                 level: level.name.clone(),
@@ -617,6 +616,12 @@ impl StreamingManager {
     /// Removes and returns the oldest queued event.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop()
+    }
+
+    /// Removes and returns the oldest queued event if its sequence number
+    /// is below `limit` (see [`next_event_seq`](Self::next_event_seq)).
+    pub fn poll_event_before(&mut self, limit: u64) -> Option<Event> {
+        self.events.pop_before(limit)
     }
 
     /// Number of queued events.

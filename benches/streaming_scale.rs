@@ -1,0 +1,395 @@
+//! Streaming at scale: the per-frame wanting decision for 1k / 100k / 1M
+//! volumes and 1 / 8 / 64 sources, walking and teleporting, against two
+//! baselines measured in the same run:
+//! - `seed_port`: a direct port of the original design (array of structs,
+//!   f64, one volume at a time, per source);
+//! - `soa_scan`: a vectorisable structure-of-arrays scan of all volumes;
+//! - `index`: our spatial index (`WantingIndex`).
+//!
+//! World: volumes uniform in 100 km x 100 km x 1 km, radii 50-500 m, load
+//! distances 200-2000 m, unload = 1.25 x load. Sources walk 10 m per frame.
+//!
+//! Quick mode (`LSM_BENCH_QUICK=1`, or `-- --quick`) keeps the run under two
+//! minutes for CI smoke use. The last lines are `headline <name> <value> <unit>`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use criterion::{BenchmarkId, Criterion};
+use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+use level_streaming::core::types::Vec3;
+use level_streaming::core::volume::next_wants;
+
+/// Counts allocations so the benchmark can prove a steady-state update
+/// allocates nothing.
+struct CountingAllocator;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards to the system allocator; only counts.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: CountingAllocator = CountingAllocator;
+
+const WORLD: f64 = 100_000.0;
+const STEP: f64 = 10.0;
+const TELEPORT: f64 = 10_000.0;
+
+/// Small deterministic PRNG (xorshift64*), so every run builds the same world.
+struct Rng(u64);
+
+impl Rng {
+    fn next_f64(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.next_f64()
+    }
+}
+
+fn world(n: usize) -> Vec<VolumeGeom> {
+    let mut rng = Rng(0x5eed_0000_0000_0001 ^ n as u64);
+    (0..n)
+        .map(|_| {
+            let load = rng.range(200.0, 2000.0);
+            VolumeGeom {
+                center: Vec3::new(
+                    rng.range(0.0, WORLD),
+                    rng.range(0.0, WORLD),
+                    rng.range(0.0, 1000.0),
+                ),
+                radius: rng.range(50.0, 500.0),
+                load,
+                unload: load * 1.25,
+            }
+        })
+        .collect()
+}
+
+/// Sources walking on circles around the world centre, 10 m per frame.
+struct Walkers {
+    angle: Vec<f64>,
+    radius: Vec<f64>,
+    offset: f64,
+}
+
+impl Walkers {
+    fn new(s: usize) -> Self {
+        Walkers {
+            angle: (0..s)
+                .map(|i| i as f64 * std::f64::consts::TAU / s as f64)
+                .collect(),
+            radius: (0..s)
+                .map(|i| 10_000.0 + (i % 8) as f64 * 4_000.0)
+                .collect(),
+            offset: 0.0,
+        }
+    }
+    fn step(&mut self, out: &mut Vec<SourceShape>) {
+        out.clear();
+        for (a, r) in self.angle.iter_mut().zip(&self.radius) {
+            *a += STEP / r;
+            let p = Vec3::new(
+                WORLD / 2.0 + r * a.cos() + self.offset,
+                WORLD / 2.0 + r * a.sin(),
+                100.0,
+            );
+            out.push(SourceShape::point(p));
+        }
+    }
+    /// Jumps every source 10 km east or back (alternating).
+    fn teleport(&mut self, out: &mut Vec<SourceShape>) {
+        self.offset = if self.offset == 0.0 { TELEPORT } else { 0.0 };
+        self.step(out);
+    }
+}
+
+/// The original design, ported directly: an array of structs, one volume at
+/// a time, the distance test per source.
+#[allow(dead_code)]
+struct SeedVolume {
+    volume_id: String,
+    name: String,
+    position: (f64, f64, f64),
+    radius: f64,
+    level_name: String,
+    load_distance: f64,
+    unload_distance: f64,
+    priority: u32,
+    is_active: bool,
+}
+
+fn seed_world(geoms: &[VolumeGeom]) -> Vec<SeedVolume> {
+    geoms
+        .iter()
+        .enumerate()
+        .map(|(i, g)| SeedVolume {
+            volume_id: format!("vol_{i}"),
+            name: format!("volume_{i}"),
+            position: (g.center.x, g.center.y, g.center.z),
+            radius: g.radius,
+            level_name: format!("level_{i}"),
+            load_distance: g.load,
+            unload_distance: g.unload,
+            priority: 3,
+            is_active: false,
+        })
+        .collect()
+}
+
+fn seed_check(volumes: &mut [SeedVolume], sources: &[SourceShape], changes: &mut usize) {
+    for v in volumes.iter_mut() {
+        let mut d = f64::INFINITY;
+        for s in sources {
+            let (x, y, z) = v.position;
+            let dist =
+                ((s.start.x - x).powi(2) + (s.start.y - y).powi(2) + (s.start.z - z).powi(2))
+                    .sqrt();
+            d = d.min((dist - v.radius).max(0.0));
+        }
+        let wants = next_wants(v.is_active, d, v.load_distance, v.unload_distance);
+        if wants != v.is_active {
+            v.is_active = wants;
+            *changes += 1;
+        }
+    }
+}
+
+/// Structure of arrays, squared distances, branch-light: what a good linear
+/// scan looks like.
+struct Soa {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    z: Vec<f64>,
+    r: Vec<f64>,
+    load: Vec<f64>,
+    unload: Vec<f64>,
+    wants: Vec<bool>,
+    d: Vec<f64>,
+}
+
+impl Soa {
+    fn new(geoms: &[VolumeGeom]) -> Self {
+        Soa {
+            x: geoms.iter().map(|g| g.center.x).collect(),
+            y: geoms.iter().map(|g| g.center.y).collect(),
+            z: geoms.iter().map(|g| g.center.z).collect(),
+            r: geoms.iter().map(|g| g.radius).collect(),
+            load: geoms.iter().map(|g| g.load).collect(),
+            unload: geoms.iter().map(|g| g.unload).collect(),
+            wants: vec![false; geoms.len()],
+            d: vec![0.0; geoms.len()],
+        }
+    }
+    fn scan(&mut self, sources: &[SourceShape]) -> usize {
+        self.d.iter_mut().for_each(|d| *d = f64::INFINITY);
+        for s in sources {
+            let (sx, sy, sz) = (s.start.x, s.start.y, s.start.z);
+            for i in 0..self.d.len() {
+                let dx = self.x[i] - sx;
+                let dy = self.y[i] - sy;
+                let dz = self.z[i] - sz;
+                let gap = ((dx * dx + dy * dy + dz * dz).sqrt() - self.r[i]).max(0.0);
+                self.d[i] = self.d[i].min(gap);
+            }
+        }
+        let mut changes = 0;
+        for i in 0..self.d.len() {
+            let w = self.d[i] <= self.load[i] || (self.d[i] <= self.unload[i] && self.wants[i]);
+            changes += (w != self.wants[i]) as usize;
+            self.wants[i] = w;
+        }
+        changes
+    }
+}
+
+fn quick() -> bool {
+    std::env::var_os("LSM_BENCH_QUICK").is_some_and(|v| v != "0")
+        || std::env::args().any(|a| a == "--quick")
+}
+
+/// Mean time of one call of `f` over `frames` calls after `warm` warm-up calls.
+fn time_per_call(warm: usize, frames: usize, mut f: impl FnMut()) -> Duration {
+    for _ in 0..warm {
+        f();
+    }
+    let start = Instant::now();
+    for _ in 0..frames {
+        f();
+    }
+    start.elapsed() / frames as u32
+}
+
+fn bench_groups(c: &mut Criterion, quick: bool) {
+    let sizes: &[usize] = if quick {
+        &[1_000, 100_000]
+    } else {
+        &[1_000, 100_000, 1_000_000]
+    };
+    let source_counts: &[usize] = &[1, 8, 64];
+    for &n in sizes {
+        let geoms = world(n);
+        let mut group = c.benchmark_group(format!("wanting_update_N{n}"));
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(if quick { 1 } else { 3 }));
+        group.warm_up_time(Duration::from_millis(300));
+        for &s in source_counts {
+            let mut shapes = Vec::new();
+            {
+                let mut index = WantingIndex::build(&geoms);
+                let mut walkers = Walkers::new(s);
+                let mut flipped = Vec::new();
+                group.bench_function(BenchmarkId::new("index_walk", s), |b| {
+                    b.iter(|| {
+                        walkers.step(&mut shapes);
+                        flipped.clear();
+                        black_box(index.update(&shapes, &geoms, &mut flipped));
+                    })
+                });
+                group.bench_function(BenchmarkId::new("index_teleport", s), |b| {
+                    b.iter(|| {
+                        walkers.teleport(&mut shapes);
+                        flipped.clear();
+                        black_box(index.update(&shapes, &geoms, &mut flipped));
+                    })
+                });
+            }
+            if n <= 100_000 || s == 8 {
+                let mut soa = Soa::new(&geoms);
+                let mut walkers = Walkers::new(s);
+                group.bench_function(BenchmarkId::new("soa_scan_walk", s), |b| {
+                    b.iter(|| {
+                        walkers.step(&mut shapes);
+                        black_box(soa.scan(&shapes));
+                    })
+                });
+            }
+            if n <= 100_000 && s <= 8 {
+                let mut seed = seed_world(&geoms);
+                let mut walkers = Walkers::new(s);
+                group.bench_function(BenchmarkId::new("seed_port_walk", s), |b| {
+                    b.iter(|| {
+                        walkers.step(&mut shapes);
+                        let mut changes = 0;
+                        seed_check(&mut seed, &shapes, &mut changes);
+                        black_box(changes);
+                    })
+                });
+            }
+        }
+        group.finish();
+    }
+}
+
+fn headlines(quick: bool) {
+    let n = 1_000_000;
+    let geoms = world(n);
+    let start = Instant::now();
+    let mut index = WantingIndex::build(&geoms);
+    let build = start.elapsed();
+    let frames = if quick { 300 } else { 3000 };
+    let mut shapes = Vec::new();
+    let mut flipped = Vec::with_capacity(1 << 16);
+
+    let mut walk = |index: &mut WantingIndex, s: usize, frames: usize| {
+        let mut w = Walkers::new(s);
+        time_per_call(frames / 3, frames, || {
+            w.step(&mut shapes);
+            flipped.clear();
+            black_box(index.update(&shapes, &geoms, &mut flipped));
+        })
+    };
+    let walk_s8 = walk(&mut index, 8, frames);
+    let walk_s64 = walk(&mut index, 64, frames / 3);
+    let walk_s1 = walk(&mut index, 1, frames);
+
+    // Steady state allocates nothing: count over walking frames (S = 8).
+    let mut w = Walkers::new(8);
+    let mut shapes8 = Vec::with_capacity(8);
+    for _ in 0..frames {
+        w.step(&mut shapes8);
+        flipped.clear();
+        index.update(&shapes8, &geoms, &mut flipped);
+    }
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    for _ in 0..frames {
+        w.step(&mut shapes8);
+        flipped.clear();
+        index.update(&shapes8, &geoms, &mut flipped);
+    }
+    let allocations = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / frames as f64;
+
+    // Teleport frames (S = 1), each alternating 10 km east and back.
+    let mut t = Walkers::new(1);
+    let mut shapes1 = Vec::new();
+    let teleport = time_per_call(4, if quick { 20 } else { 100 }, || {
+        t.teleport(&mut shapes1);
+        flipped.clear();
+        black_box(index.update(&shapes1, &geoms, &mut flipped));
+    });
+
+    // The baseline in the same run.
+    let mut soa = Soa::new(&geoms);
+    let mut ws = Walkers::new(8);
+    let mut shapes_soa = Vec::new();
+    let soa_s8 = time_per_call(2, if quick { 5 } else { 20 }, || {
+        ws.step(&mut shapes_soa);
+        black_box(soa.scan(&shapes_soa));
+    });
+
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!();
+    println!(
+        "machine: {} logical CPUs, {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::env::consts::ARCH
+    );
+    println!("headline update_us_1M_S1 {:.2} us", us(walk_s1));
+    println!("headline update_us_1M_S8 {:.2} us", us(walk_s8));
+    println!("headline soa_scan_us_1M_S8 {:.1} us", us(soa_s8));
+    println!(
+        "headline speedup_vs_soa_scan_1M_S8 {:.0} x",
+        soa_s8.as_secs_f64() / walk_s8.as_secs_f64()
+    );
+    println!("headline update_us_1M_S64 {:.2} us", us(walk_s64));
+    println!("headline teleport_us_1M_S1 {:.1} us", us(teleport));
+    println!(
+        "headline teleport_over_walk_1M_S1 {:.1} x",
+        teleport.as_secs_f64() / walk_s1.as_secs_f64()
+    );
+    println!(
+        "headline bytes_per_volume {:.1} bytes",
+        index.memory_bytes() as f64 / n as f64
+    );
+    println!("headline build_ms_1M {:.1} ms", build.as_secs_f64() * 1e3);
+    println!("headline allocations_per_update {allocations:.3} allocations");
+}
+
+fn main() {
+    let quick = quick();
+    let mut c = Criterion::default().configure_from_args();
+    bench_groups(&mut c, quick);
+    c.final_summary();
+    headlines(quick);
+}
