@@ -24,9 +24,14 @@
 //!   count is non-zero, releases if the second is zero, else keeps its
 //!   decision — exactly `d <= load`, `d > unload`, hysteresis between.
 //!
+//! Each tracker keeps its own compact copy of the tracked volumes' geometry
+//! with the wheel links inside it, so a walking frame reads only memory that
+//! belongs to the source (cache-friendly even with a million volumes) and
+//! allocates nothing.
+//!
 //! Volumes are added, moved, resized, enabled, disabled and removed at run
-//! time without a rebuild: a per-volume generation makes stale wheel entries
-//! harmless.
+//! time without a rebuild: the trackers that list a changed volume update
+//! their copy of it.
 
 use std::collections::HashMap;
 
@@ -134,18 +139,9 @@ fn zone_and_slack(gap: f64, g: &VolumeGeom) -> (u8, f64) {
     (zone, (slack - eps).clamp(0.0, MAX_SLACK))
 }
 
-#[derive(Clone, Copy, Debug)]
-struct Entry {
-    /// Travelled distance after which the zone must be looked at again.
-    check_at: f64,
-    volume: u32,
-    generation: u32,
-    zone: u8,
-}
-
 type Cell = (i64, i64);
 
-/// The cells a source (or anything) in `[lo, hi]` could be in.
+/// The cell a coordinate falls in.
 fn cell_of(v: f64, size: f64) -> i64 {
     let c = (v / size).floor();
     // Far-away coordinates saturate; distances stay exact, only bucketing coarsens.
@@ -162,6 +158,13 @@ struct CellRect {
 }
 
 impl CellRect {
+    const EMPTY: CellRect = CellRect {
+        x0: 1,
+        y0: 1,
+        x1: 0,
+        y1: 0,
+    };
+
     fn overlaps(&self, o: &CellRect) -> bool {
         self.x0 <= o.x1 && o.x0 <= self.x1 && self.y0 <= o.y1 && o.y0 <= self.y1
     }
@@ -171,9 +174,25 @@ impl CellRect {
     }
 }
 
-/// Per-source state: the tracked cells, the travelled distance and the wheel.
-/// Every volume listed in a tracked cell has exactly one wheel entry, whose
-/// zone is what this source contributes to the volume's counts.
+const NIL: u32 = u32::MAX;
+
+/// A tracker's copy of one tracked volume, linked into the wheel.
+#[derive(Clone, Copy, Debug)]
+struct Tracked {
+    geom: VolumeGeom,
+    /// Travelled distance after which the zone must be looked at again.
+    check_at: f64,
+    volume: u32,
+    /// Next entry in the same wheel bucket.
+    next: u32,
+    zone: u8,
+    /// The volume changed or went away; skip and drop at the next rebuild.
+    dead: bool,
+}
+
+/// Per-source state: the tracked cells, the travelled distance, the tracked
+/// volumes and the wheel. Every live tracked volume is in exactly one
+/// bucket, and its zone is what this source contributes to its counts.
 #[derive(Clone, Debug)]
 struct Tracker {
     shape: SourceShape,
@@ -181,30 +200,44 @@ struct Tracker {
     travelled: f64,
     /// Absolute number of the next bucket to process.
     next_bucket: u64,
-    wheel: Vec<Vec<Entry>>,
+    heads: Vec<u32>,
+    tracked: Vec<Tracked>,
 }
 
 impl Tracker {
     fn new(shape: SourceShape) -> Self {
         Tracker {
             shape,
-            rect: CellRect {
-                x0: 1,
-                y0: 1,
-                x1: 0,
-                y1: 0,
-            },
+            rect: CellRect::EMPTY,
             travelled: 0.0,
             next_bucket: 0,
-            wheel: vec![Vec::new(); BUCKETS],
+            heads: vec![NIL; BUCKETS],
+            tracked: Vec::new(),
         }
     }
 
-    fn push(&mut self, entry: Entry) {
-        let bucket = (entry.check_at / BUCKET_WIDTH).floor() as u64;
+    fn link(&mut self, i: u32) {
+        let bucket = (self.tracked[i as usize].check_at / BUCKET_WIDTH).floor() as u64;
         // An entry due now goes to the next bucket processed.
-        let bucket = bucket.max(self.next_bucket);
-        self.wheel[(bucket % BUCKETS as u64) as usize].push(entry);
+        let slot = (bucket.max(self.next_bucket) % BUCKETS as u64) as usize;
+        self.tracked[i as usize].next = self.heads[slot];
+        self.heads[slot] = i;
+    }
+
+    /// Starts tracking a volume; returns its zone.
+    fn track(&mut self, volume: u32, geom: &VolumeGeom) -> u8 {
+        let (zone, slack) = zone_and_slack(self.shape.gap(geom), geom);
+        let i = self.tracked.len() as u32;
+        self.tracked.push(Tracked {
+            geom: *geom,
+            check_at: self.travelled + slack,
+            volume,
+            next: NIL,
+            zone,
+            dead: false,
+        });
+        self.link(i);
+        zone
     }
 }
 
@@ -215,7 +248,6 @@ struct VolumeState {
     in_load: u32,
     /// Sources with the volume inside their unload distance.
     in_unload: u32,
-    generation: u32,
     /// Listed (enabled and not removed).
     live: bool,
     /// Evaluated by brute force (huge box).
@@ -234,7 +266,6 @@ pub struct WantingIndex {
     states: Vec<VolumeState>,
     trackers: Vec<Tracker>,
     touched: Vec<u32>,
-    due: Vec<Entry>,
     /// Rebuild stamp per volume, to list a volume once across several cells.
     stamps: Vec<u32>,
     stamp: u32,
@@ -261,7 +292,6 @@ impl WantingIndex {
             states: Vec::new(),
             trackers: Vec::new(),
             touched: Vec::new(),
-            due: Vec::new(),
             stamps: Vec::new(),
             stamp: 0,
         }
@@ -270,23 +300,37 @@ impl WantingIndex {
     /// Builds an index over `geoms` (volume id = position), all enabled.
     pub fn build(geoms: &[VolumeGeom]) -> Self {
         let mut index = WantingIndex::default();
-        index.states.reserve(geoms.len());
+        let boxes: Vec<Option<CellRect>> = geoms.iter().map(|g| index.box_cells(g)).collect();
         let mut counts: HashMap<Cell, u32> = HashMap::new();
-        for g in geoms {
-            if let Some((x0, y0, x1, y1)) = index.box_cells(g) {
-                for x in x0..=x1 {
-                    for y in y0..=y1 {
-                        *counts.entry((x, y)).or_default() += 1;
-                    }
-                }
+        for b in boxes.iter().flatten() {
+            for cell in b.cells() {
+                *counts.entry(cell).or_default() += 1;
             }
         }
         index.cells = counts
             .into_iter()
             .map(|(k, n)| (k, Vec::with_capacity(n as usize)))
             .collect();
-        for (id, g) in geoms.iter().enumerate() {
-            index.insert(id as u32, g);
+        index.states = vec![
+            VolumeState {
+                live: true,
+                ..VolumeState::default()
+            };
+            geoms.len()
+        ];
+        index.stamps = vec![0; geoms.len()];
+        for (id, b) in boxes.iter().enumerate() {
+            match b {
+                Some(b) => {
+                    for cell in b.cells() {
+                        index.cells.get_mut(&cell).expect("counted").push(id as u32);
+                    }
+                }
+                None => {
+                    index.states[id].big = true;
+                    index.big.push(id as u32);
+                }
+            }
         }
         index
     }
@@ -307,19 +351,12 @@ impl WantingIndex {
         let cells: usize = self
             .cells
             .values()
-            .map(|v| {
-                v.capacity() * 4 + std::mem::size_of::<Vec<u32>>() + std::mem::size_of::<Cell>() + 8
-            })
+            .map(|v| v.capacity() * 4 + std::mem::size_of::<(Cell, Vec<u32>)>() + 8)
             .sum();
         let trackers: usize = self
             .trackers
             .iter()
-            .map(|t| {
-                t.wheel
-                    .iter()
-                    .map(|b| b.capacity() * std::mem::size_of::<Entry>() + 24)
-                    .sum::<usize>()
-            })
+            .map(|t| t.heads.capacity() * 4 + t.tracked.capacity() * std::mem::size_of::<Tracked>())
             .sum();
         cells
             + self.big.capacity() * 4
@@ -328,16 +365,18 @@ impl WantingIndex {
             + trackers
     }
 
-    /// Inclusive cell range of a volume's expanded reach box, or None when
-    /// it is too large to list (it goes to the brute-force list).
-    fn box_cells(&self, g: &VolumeGeom) -> Option<(i64, i64, i64, i64)> {
+    /// Cells of a volume's expanded reach box, or None when it is too large
+    /// to list (it goes to the brute-force list).
+    fn box_cells(&self, g: &VolumeGeom) -> Option<CellRect> {
         let reach = g.radius + g.unload + self.margin;
-        let x0 = cell_of(g.center.x - reach, self.cell_size);
-        let x1 = cell_of(g.center.x + reach, self.cell_size);
-        let y0 = cell_of(g.center.y - reach, self.cell_size);
-        let y1 = cell_of(g.center.y + reach, self.cell_size);
-        let n = (x1 as i128 - x0 as i128 + 1) * (y1 as i128 - y0 as i128 + 1);
-        (reach.is_finite() && n <= MAX_CELLS_PER_VOLUME as i128).then_some((x0, y0, x1, y1))
+        let r = CellRect {
+            x0: cell_of(g.center.x - reach, self.cell_size),
+            x1: cell_of(g.center.x + reach, self.cell_size),
+            y0: cell_of(g.center.y - reach, self.cell_size),
+            y1: cell_of(g.center.y + reach, self.cell_size),
+        };
+        let n = (r.x1 as i128 - r.x0 as i128 + 1) * (r.y1 as i128 - r.y0 as i128 + 1);
+        (reach.is_finite() && n <= MAX_CELLS_PER_VOLUME as i128).then_some(r)
     }
 
     /// The cells overlapping a source shape's bounding box.
@@ -360,27 +399,15 @@ impl WantingIndex {
         }
     }
 
-    fn add_contribution(&mut self, id: u32, zone: u8) {
+    fn contribute(&mut self, id: u32, zone: u8, sign: i32) {
         let s = &mut self.states[id as usize];
+        let delta = |v: &mut u32| *v = v.wrapping_add_signed(sign);
         match zone {
             INSIDE => {
-                s.in_load += 1;
-                s.in_unload += 1;
+                delta(&mut s.in_load);
+                delta(&mut s.in_unload);
             }
-            BAND => s.in_unload += 1,
-            _ => return,
-        }
-        self.touch(id);
-    }
-
-    fn remove_contribution(&mut self, id: u32, zone: u8) {
-        let s = &mut self.states[id as usize];
-        match zone {
-            INSIDE => {
-                s.in_load -= 1;
-                s.in_unload -= 1;
-            }
-            BAND => s.in_unload -= 1,
+            BAND => delta(&mut s.in_unload),
             _ => return,
         }
         self.touch(id);
@@ -394,34 +421,26 @@ impl WantingIndex {
             self.states.resize(i + 1, VolumeState::default());
             self.stamps.resize(i + 1, 0);
         }
-        let generation = self.states[i].generation;
-        self.states[i].live = true;
+        let wants = self.states[i].wants;
+        self.states[i] = VolumeState {
+            live: true,
+            wants,
+            ..VolumeState::default()
+        };
         match self.box_cells(g) {
             None => {
                 self.states[i].big = true;
                 self.big.push(id);
             }
-            Some((x0, y0, x1, y1)) => {
-                self.states[i].big = false;
-                for x in x0..=x1 {
-                    for y in y0..=y1 {
-                        self.cells.entry((x, y)).or_default().push(id);
-                    }
+            Some(vbox) => {
+                for cell in vbox.cells() {
+                    self.cells.entry(cell).or_default().push(id);
                 }
                 // Sources already tracking a covered cell start tracking it now.
-                let vbox = CellRect { x0, y0, x1, y1 };
                 for t in 0..self.trackers.len() {
                     if self.trackers[t].rect.overlaps(&vbox) {
-                        let tracker = &self.trackers[t];
-                        let (zone, slack) = zone_and_slack(tracker.shape.gap(g), g);
-                        let check_at = tracker.travelled + slack;
-                        self.trackers[t].push(Entry {
-                            check_at,
-                            volume: id,
-                            generation,
-                            zone,
-                        });
-                        self.add_contribution(id, zone);
+                        let zone = self.trackers[t].track(id, g);
+                        self.contribute(id, zone, 1);
                     }
                 }
             }
@@ -440,53 +459,55 @@ impl WantingIndex {
         }
         if state.big {
             self.big.retain(|v| *v != id);
-        } else if let Some((x0, y0, x1, y1)) = self.box_cells(g) {
-            for x in x0..=x1 {
-                for y in y0..=y1 {
-                    if let Some(list) = self.cells.get_mut(&(x, y)) {
-                        if let Some(pos) = list.iter().position(|v| *v == id) {
-                            list.swap_remove(pos);
-                        }
-                        if list.is_empty() {
-                            self.cells.remove(&(x, y));
-                        }
+        } else if let Some(vbox) = self.box_cells(g) {
+            for cell in vbox.cells() {
+                if let Some(list) = self.cells.get_mut(&cell) {
+                    if let Some(pos) = list.iter().position(|v| *v == id) {
+                        list.swap_remove(pos);
+                    }
+                    if list.is_empty() {
+                        self.cells.remove(&cell);
+                    }
+                }
+            }
+            // Trackers listing it drop their copy (it stays in its bucket as
+            // a dead entry until their next rebuild).
+            for t in &mut self.trackers {
+                if t.rect.overlaps(&vbox) {
+                    for e in t.tracked.iter_mut().filter(|e| e.volume == id && !e.dead) {
+                        e.dead = true;
                     }
                 }
             }
         }
-        // Wheel entries of the old generation become stale; counts restart.
-        self.states[i] = VolumeState {
-            generation: state.generation.wrapping_add(1),
-            ..VolumeState::default()
-        };
+        self.states[i] = VolumeState::default();
     }
 
     /// Changes a volume's geometry: it keeps its decision until the next update.
     pub fn update_geometry(&mut self, id: u32, old: &VolumeGeom, new: &VolumeGeom) {
         let wants = self.wants(id);
         self.remove(id, old);
-        self.insert(id, new);
         self.states[id as usize].wants = wants;
+        self.insert(id, new);
     }
 
     /// Re-tracks source `t` from scratch around its current shape.
     fn rebuild_tracker(&mut self, t: usize, geoms: &[VolumeGeom]) {
         // Withdraw everything this source contributed.
-        let mut wheel = std::mem::take(&mut self.trackers[t].wheel);
-        for bucket in &mut wheel {
-            for e in bucket.drain(..) {
-                if self.states[e.volume as usize].generation == e.generation {
-                    self.remove_contribution(e.volume, e.zone);
-                }
-            }
+        let mut tracked = std::mem::take(&mut self.trackers[t].tracked);
+        for e in tracked.iter().filter(|e| !e.dead) {
+            self.contribute(e.volume, e.zone, -1);
         }
+        tracked.clear();
         let shape = self.trackers[t].shape;
         let rect = self.rect_of(&shape);
-        let tracker = &mut self.trackers[t];
-        tracker.wheel = wheel;
-        tracker.rect = rect;
-        tracker.next_bucket = (tracker.travelled / BUCKET_WIDTH).floor() as u64;
-        let travelled = tracker.travelled;
+        {
+            let tracker = &mut self.trackers[t];
+            tracker.tracked = tracked;
+            tracker.rect = rect;
+            tracker.heads.iter_mut().for_each(|h| *h = NIL);
+            tracker.next_bucket = (tracker.travelled / BUCKET_WIDTH).floor() as u64;
+        }
         self.stamp = self.stamp.wrapping_add(1);
         if self.stamp == 0 {
             self.stamps.iter_mut().for_each(|s| *s = 0);
@@ -502,16 +523,8 @@ impl WantingIndex {
                     continue; // already listed through another cell
                 }
                 self.stamps[i] = self.stamp;
-                let g = &geoms[i];
-                let (zone, slack) = zone_and_slack(shape.gap(g), g);
-                let generation = self.states[i].generation;
-                self.trackers[t].push(Entry {
-                    check_at: travelled + slack,
-                    volume: id,
-                    generation,
-                    zone,
-                });
-                // Inline add_contribution (the cell list is borrowed).
+                let zone = self.trackers[t].track(id, &geoms[i]);
+                // Inline contribute (the cell list is borrowed).
                 let s = &mut self.states[i];
                 match zone {
                     INSIDE => {
@@ -541,11 +554,47 @@ impl WantingIndex {
         lo_x >= x0 && hi_x <= x1 && lo_y >= y0 && hi_y <= y1
     }
 
+    /// Looks again at the tracked volumes of source `t` that are due after
+    /// it travelled to `travelled`.
+    fn advance(&mut self, t: usize, travelled: f64) {
+        let last = (travelled / BUCKET_WIDTH).floor() as u64;
+        let first = self.trackers[t].next_bucket;
+        self.trackers[t].travelled = travelled;
+        // Entries re-linked below land in `last` or later.
+        self.trackers[t].next_bucket = last;
+        let shape = self.trackers[t].shape;
+        for b in first..=last {
+            let slot = (b % BUCKETS as u64) as usize;
+            let mut cur = std::mem::replace(&mut self.trackers[t].heads[slot], NIL);
+            while cur != NIL {
+                let tracker = &mut self.trackers[t];
+                let e = &mut tracker.tracked[cur as usize];
+                let next = e.next;
+                if !e.dead {
+                    if e.check_at < travelled {
+                        let (zone, slack) = zone_and_slack(shape.gap(&e.geom), &e.geom);
+                        e.check_at = travelled + slack;
+                        let (old, volume) = (e.zone, e.volume);
+                        e.zone = zone;
+                        tracker.link(cur);
+                        if zone != old {
+                            self.contribute(volume, old, -1);
+                            self.contribute(volume, zone, 1);
+                        }
+                    } else {
+                        tracker.link(cur);
+                    }
+                }
+                cur = next;
+            }
+        }
+    }
+
     /// One frame: moves the sources to `shapes` (one per source, in a stable
     /// order), re-evaluates what may have changed, and appends to `flipped`
     /// the volumes whose decision flipped. `geoms[id]` must be the geometry
-    /// of every live volume. Returns the number of sources that were rebuilt
-    /// (cell switches, jumps, new sources).
+    /// of every live volume. Returns the number of sources that were re-tracked
+    /// from scratch (cell switches, jumps, new sources).
     pub fn update(
         &mut self,
         shapes: &[SourceShape],
@@ -555,14 +604,10 @@ impl WantingIndex {
         let mut rebuilt = 0;
         // Sources that went away withdraw their contributions.
         while self.trackers.len() > shapes.len() {
-            let t = self.trackers.len() - 1;
-            let wheel = std::mem::take(&mut self.trackers[t].wheel);
-            for e in wheel.into_iter().flatten() {
-                if self.states[e.volume as usize].generation == e.generation {
-                    self.remove_contribution(e.volume, e.zone);
-                }
+            let tracker = self.trackers.pop().expect("non-empty");
+            for e in tracker.tracked.iter().filter(|e| !e.dead) {
+                self.contribute(e.volume, e.zone, -1);
             }
-            self.trackers.pop();
         }
         for (t, shape) in shapes.iter().enumerate() {
             if t == self.trackers.len() {
@@ -579,56 +624,15 @@ impl WantingIndex {
             self.trackers[t].shape = *shape;
             let rect = self.trackers[t].rect;
             if moved > MAX_SLACK / 2.0 || !moved.is_finite() || !self.still_in_rect(shape, &rect) {
-                self.trackers[t].travelled += if moved.is_finite() { moved } else { 0.0 };
+                if moved.is_finite() {
+                    self.trackers[t].travelled += moved;
+                }
                 self.rebuild_tracker(t, geoms);
                 rebuilt += 1;
-                continue;
+            } else if moved > 0.0 {
+                let travelled = self.trackers[t].travelled + moved;
+                self.advance(t, travelled);
             }
-            if moved == 0.0 {
-                continue;
-            }
-            let tracker = &mut self.trackers[t];
-            tracker.travelled += moved;
-            let travelled = tracker.travelled;
-            let last = (travelled / BUCKET_WIDTH).floor() as u64;
-            let mut due = std::mem::take(&mut self.due);
-            due.clear();
-            let mut b = tracker.next_bucket;
-            while b <= last {
-                let bucket = &mut tracker.wheel[(b % BUCKETS as u64) as usize];
-                let mut k = 0;
-                while k < bucket.len() {
-                    if bucket[k].check_at < travelled {
-                        due.push(bucket.swap_remove(k));
-                    } else {
-                        k += 1;
-                    }
-                }
-                b += 1;
-            }
-            // The current bucket may still hold entries due later.
-            tracker.next_bucket = last;
-            for e in due.drain(..) {
-                let state = self.states[e.volume as usize];
-                if state.generation != e.generation {
-                    continue; // stale: the volume changed or went away
-                }
-                let g = &geoms[e.volume as usize];
-                let (zone, slack) = zone_and_slack(shape.gap(g), g);
-                if zone != e.zone {
-                    self.remove_contribution(e.volume, e.zone);
-                    self.add_contribution(e.volume, zone);
-                }
-                let tracker = &mut self.trackers[t];
-                let check_at = tracker.travelled + slack;
-                tracker.push(Entry {
-                    check_at,
-                    volume: e.volume,
-                    generation: e.generation,
-                    zone,
-                });
-            }
-            self.due = due;
         }
         // Huge volumes: brute force over all sources.
         for i in 0..self.big.len() {
