@@ -260,6 +260,18 @@ enum LsmEventKind
    * Bound loading screen `loading_screen_id` hid itself: all its levels are active.
    */
   LSM_EVENT_KIND_LOADING_SCREEN_HIDDEN = 10,
+  /**
+   * Source `source_index` jumped `distance` since the last update.
+   */
+  LSM_EVENT_KIND_SOURCE_TELEPORTED = 11,
+  /**
+   * Every level of `stream_handle` is active (`failed_levels` failed for good).
+   */
+  LSM_EVENT_KIND_STREAM_AROUND_COMPLETE = 12,
+  /**
+   * Source `source_index` went from `old_source_state` to `new_source_state`.
+   */
+  LSM_EVENT_KIND_SOURCE_STREAMING_STATE_CHANGED = 13,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -410,6 +422,35 @@ enum LsmLodLevel
 typedef enum LsmLodLevel LsmLodLevel;
 #else
 typedef uint32_t LsmLodLevel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How well streaming keeps up with a source.
+ */
+enum LsmSourceStreamingState
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Keeping up.
+   */
+  LSM_SOURCE_STREAMING_STATE_GOOD = 0,
+  /**
+   * The source is past the slow fraction of a missing level's load range.
+   */
+  LSM_SOURCE_STREAMING_STATE_SLOW = 1,
+  /**
+   * Past the critical fraction: the host may hold the source.
+   */
+  LSM_SOURCE_STREAMING_STATE_CRITICAL = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum LsmSourceStreamingState LsmSourceStreamingState;
+#else
+typedef uint32_t LsmSourceStreamingState;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -607,6 +648,30 @@ typedef struct LsmEvent {
    * The loading screen (LOADING_SCREEN_HIDDEN), or `LSM_INVALID_ID`.
    */
   uint32_t loading_screen_id;
+  /**
+   * The source (SOURCE_TELEPORTED, SOURCE_STREAMING_STATE_CHANGED), or `LSM_INVALID_ID`.
+   */
+  uint32_t source_index;
+  /**
+   * Distance jumped (SOURCE_TELEPORTED).
+   */
+  double distance;
+  /**
+   * The `lsm_stream_around` handle (STREAM_AROUND_COMPLETE), or `LSM_INVALID_ID`.
+   */
+  uint32_t stream_handle;
+  /**
+   * Levels that failed for good (STREAM_AROUND_COMPLETE).
+   */
+  uint32_t failed_levels;
+  /**
+   * Previous state (SOURCE_STREAMING_STATE_CHANGED).
+   */
+  LsmSourceStreamingState old_source_state;
+  /**
+   * New state (SOURCE_STREAMING_STATE_CHANGED).
+   */
+  LsmSourceStreamingState new_source_state;
 } LsmEvent;
 
 /**
@@ -684,6 +749,25 @@ typedef struct LsmConfig {
    * Consecutive frames within target before recovery. Default 30.
    */
   uint32_t performance_recovery_frames;
+  /**
+   * A source moving farther than this between updates has teleported
+   * (an `LSM_EVENT_KIND_SOURCE_TELEPORTED` event). Default 1000.
+   */
+  double teleport_distance;
+  /**
+   * A source is SLOW once this fraction into the load range of a wanted
+   * level that is not active yet. Default 0.5.
+   */
+  double slow_streaming_fraction;
+  /**
+   * ... and CRITICAL at this fraction. Default 0.9.
+   */
+  double critical_streaming_fraction;
+  /**
+   * Whether `lsm_should_block_source` reports CRITICAL sources (like
+   * World Partition's block-on-slow-streaming). Default false.
+   */
+  bool block_on_critical_streaming;
 } LsmConfig;
 
 /**
@@ -970,6 +1054,28 @@ typedef struct LsmVec3 {
    */
   double z;
 } LsmVec3;
+
+/**
+ * Progress of an `lsm_stream_around` request.
+ */
+typedef struct LsmStreamProgress {
+  /**
+   * Levels of the request that are active.
+   */
+  uint32_t active_levels;
+  /**
+   * Levels that failed for good.
+   */
+  uint32_t failed_levels;
+  /**
+   * Levels in the request.
+   */
+  uint32_t total_levels;
+  /**
+   * Whether `LSM_EVENT_KIND_STREAM_AROUND_COMPLETE` was raised.
+   */
+  bool complete;
+} LsmStreamProgress;
 
 /**
  * A streaming source (camera, player) for `lsm_update`.
@@ -1619,6 +1725,60 @@ LsmStatus lsm_get_performance_report(const struct LsmManager *manager,
                                      char *buf,
                                      size_t cap,
                                      size_t *out_len);
+
+/**
+ * Pre-loads a destination before a teleport: every level a source at
+ * `position` would want, plus every level with a volume within `radius`
+ * of it, stays wanted until `lsm_release_stream_around`. When all are
+ * active (or failed for good) an `LSM_EVENT_KIND_STREAM_AROUND_COMPLETE`
+ * event with this handle is raised once — no polling needed. Writes the
+ * handle to `out_handle`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_stream_around(struct LsmManager *manager,
+                            struct LsmVec3 position,
+                            double radius,
+                            uint32_t *out_handle);
+
+/**
+ * Releases an `lsm_stream_around` request (its levels stay only if
+ * something else wants them). `NOT_FOUND` for an unknown handle.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_release_stream_around(struct LsmManager *manager, uint32_t handle);
+
+/**
+ * Writes the progress of an `lsm_stream_around` request to `out`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_stream_around_progress(const struct LsmManager *manager,
+                                         uint32_t handle,
+                                         struct LsmStreamProgress *out);
+
+/**
+ * Writes the slow-streaming state of source number `source_index` (its
+ * index in the last `lsm_update` array) to `out`.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_get_source_streaming_state(const struct LsmManager *manager,
+                                         uint32_t source_index,
+                                         LsmSourceStreamingState *out);
+
+/**
+ * Writes to `out` whether the host should hold source `source_index`
+ * (its streaming is CRITICAL and `LsmConfig.block_on_critical_streaming`
+ * is set) — poll it each frame, like World Partition's
+ * block-on-slow-streaming.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_should_block_source(const struct LsmManager *manager,
+                                  uint32_t source_index,
+                                  bool *out);
 
 /**
  * One frame: applies the wanting rule for `count` sources (NULL allowed

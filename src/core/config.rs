@@ -28,6 +28,17 @@ pub struct StreamingConfig {
     /// Events kept for polling; when full the oldest is dropped (and
     /// counted). Default 4096.
     pub event_queue_capacity: u32,
+    /// A source that moves farther than this between two updates has
+    /// teleported (an event is raised). Default 1000.
+    pub teleport_distance: f64,
+    /// A source is SLOW when it has advanced this fraction into the load
+    /// range of a level that is wanted but not yet active. Default 0.5.
+    pub slow_streaming_fraction: f64,
+    /// ... and CRITICAL at this fraction. Default 0.9.
+    pub critical_streaming_fraction: f64,
+    /// Whether the host should hold a source whose streaming is CRITICAL
+    /// (like World Partition's block-on-slow-streaming). Default false.
+    pub block_on_critical_streaming: bool,
     /// Frame profiler: window size, target frame time (default 16.67 ms),
     /// consecutive frames before a performance warning and before recovery.
     pub profiler: ProfilerConfig,
@@ -46,6 +57,10 @@ impl Default for StreamingConfig {
             retry_backoff_max_seconds: 30.0,
             unload_distance_factor: DEFAULT_UNLOAD_DISTANCE_FACTOR,
             event_queue_capacity: 4096,
+            teleport_distance: 1000.0,
+            slow_streaming_fraction: 0.5,
+            critical_streaming_fraction: 0.9,
+            block_on_critical_streaming: false,
             profiler: ProfilerConfig::default(),
         }
     }
@@ -66,6 +81,19 @@ impl StreamingConfig {
                 "unload_distance_factor must be >= 1 (got {})",
                 self.unload_distance_factor
             )));
+        }
+        check_non_negative("teleport_distance", self.teleport_distance)?;
+        check_non_negative("slow_streaming_fraction", self.slow_streaming_fraction)?;
+        check_non_negative(
+            "critical_streaming_fraction",
+            self.critical_streaming_fraction,
+        )?;
+        if self.slow_streaming_fraction > self.critical_streaming_fraction
+            || self.critical_streaming_fraction > 1.0
+        {
+            return Err(StreamingError::InvalidArgument(
+                "streaming fractions must satisfy 0 <= slow <= critical <= 1".into(),
+            ));
         }
         self.profiler.validate()?;
         if self.event_queue_capacity == 0 {

@@ -109,6 +109,49 @@ pub enum Event {
         /// The screen.
         screen: LoadingScreenId,
     },
+    /// A source moved farther than the teleport distance in one update.
+    SourceTeleported {
+        /// Index of the source in the update's array.
+        source: u32,
+        /// How far it jumped.
+        distance: f64,
+    },
+    /// Every level of a `stream_around` request is active (or failed for good).
+    StreamAroundComplete {
+        /// The handle `stream_around` returned.
+        handle: StreamHandle,
+        /// Levels of it that failed for good.
+        failed_levels: u32,
+    },
+    /// A source's slow-streaming state changed.
+    SourceStreamingStateChanged {
+        /// Index of the source in the update's array.
+        source: u32,
+        /// Previous state.
+        from: SourceStreamingState,
+        /// New state.
+        to: SourceStreamingState,
+    },
+}
+
+/// Handle of a `stream_around` request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct StreamHandle(pub u32);
+
+/// How well streaming keeps up with a source: how far it has advanced into
+/// the load range of levels that are wanted but not yet active.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SourceStreamingState {
+    /// Below the slow fraction.
+    #[default]
+    Good = 0,
+    /// At or past the slow fraction (default half-way into the load range).
+    Slow = 1,
+    /// At or past the critical fraction (default 0.9): the host may hold the source.
+    Critical = 2,
 }
 
 /// The kind of an [`Event`], for filtering listeners.
@@ -136,11 +179,17 @@ pub enum EventKind {
     PerformanceRecovered = 9,
     /// [`Event::LoadingScreenHidden`].
     LoadingScreenHidden = 10,
+    /// [`Event::SourceTeleported`].
+    SourceTeleported = 11,
+    /// [`Event::StreamAroundComplete`].
+    StreamAroundComplete = 12,
+    /// [`Event::SourceStreamingStateChanged`].
+    SourceStreamingStateChanged = 13,
 }
 
 impl EventKind {
     /// Every kind, in numeric order.
-    pub const ALL: [EventKind; 11] = [
+    pub const ALL: [EventKind; 14] = [
         EventKind::LevelStateChanged,
         EventKind::LoadFailed,
         EventKind::RequestFailed,
@@ -152,6 +201,9 @@ impl EventKind {
         EventKind::PerformanceWarning,
         EventKind::PerformanceRecovered,
         EventKind::LoadingScreenHidden,
+        EventKind::SourceTeleported,
+        EventKind::StreamAroundComplete,
+        EventKind::SourceStreamingStateChanged,
     ];
 
     /// The kind with this number.
@@ -175,6 +227,9 @@ impl Event {
             Event::PerformanceWarning { .. } => EventKind::PerformanceWarning,
             Event::PerformanceRecovered { .. } => EventKind::PerformanceRecovered,
             Event::LoadingScreenHidden { .. } => EventKind::LoadingScreenHidden,
+            Event::SourceTeleported { .. } => EventKind::SourceTeleported,
+            Event::StreamAroundComplete { .. } => EventKind::StreamAroundComplete,
+            Event::SourceStreamingStateChanged { .. } => EventKind::SourceStreamingStateChanged,
         }
     }
 }

@@ -74,6 +74,8 @@ pub(crate) struct Level {
     /// Created because a volume named it, not registered by the host.
     pub(crate) implicit: bool,
     pub(crate) pinned: bool,
+    /// Open `stream_around` requests that include it.
+    pub(crate) stream_pins: u32,
     pub(crate) hidden_by_host: bool,
     pub(crate) want_count: u32,
     pub(crate) volumes: Vec<VolumeId>,
@@ -83,8 +85,8 @@ pub(crate) struct Level {
     pub(crate) gave_up: bool,
     /// In the manager's dirty list already.
     pub(crate) queued: bool,
-    /// Counted in the manager's "missing" total.
-    pub(crate) missing: bool,
+    /// Position in the manager's list of missing levels, if missing.
+    pub(crate) missing: Option<u32>,
     pub(crate) budget: Option<BudgetId>,
     /// Game time at which it last stopped being wanted (eviction order).
     pub(crate) last_wanted_at: f64,
@@ -104,6 +106,7 @@ impl Level {
             state: StreamingState::Unloaded,
             implicit,
             pinned: false,
+            stream_pins: 0,
             hidden_by_host: false,
             want_count: 0,
             volumes: Vec::new(),
@@ -112,7 +115,7 @@ impl Level {
             retry_at: 0.0,
             gave_up: false,
             queued: false,
-            missing: false,
+            missing: None,
             budget: None,
             last_wanted_at: 0.0,
             lod: None,
@@ -123,7 +126,7 @@ impl Level {
 
     /// Wanted by a volume or a pin.
     pub(crate) fn wanted(&self) -> bool {
-        self.pinned || self.want_count > 0
+        self.pinned || self.want_count > 0 || self.stream_pins > 0
     }
 
     /// Wanted and not given up on: the level should end up resident.

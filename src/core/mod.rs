@@ -19,7 +19,7 @@ pub mod volume;
 
 pub use config::StreamingConfig;
 pub use error::{StreamingError, StreamingResult};
-pub use events::{Event, EventKind, ListenerId};
+pub use events::{Event, EventKind, ListenerId, SourceStreamingState, StreamHandle};
 pub use level::{LevelDesc, LevelInfo};
 pub use manager::StreamingManager;
 pub use request::{Request, RequestKind};

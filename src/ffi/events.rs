@@ -85,7 +85,9 @@ pub extern "C" fn lsm_register_event_callback(
     unsafe {
         with_manager(manager, |m| {
             let callback = callback.ok_or_else(|| FfiError::null("callback"))?;
-            if kind_filter != LSM_EVENT_FILTER_ALL && kind_filter > 3 {
+            if kind_filter != LSM_EVENT_FILTER_ALL
+                && kind_filter as usize >= crate::core::EventKind::ALL.len()
+            {
                 return Err(FfiError::invalid_argument(format!(
                     "kind_filter must be an LsmEventKind or LSM_EVENT_FILTER_ALL, got {kind_filter}"
                 )));

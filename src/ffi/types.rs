@@ -222,6 +222,34 @@ pub enum LsmEventKind {
     PerformanceRecovered = 9,
     /// Bound loading screen `loading_screen_id` hid itself: all its levels are active.
     LoadingScreenHidden = 10,
+    /// Source `source_index` jumped `distance` since the last update.
+    SourceTeleported = 11,
+    /// Every level of `stream_handle` is active (`failed_levels` failed for good).
+    StreamAroundComplete = 12,
+    /// Source `source_index` went from `old_source_state` to `new_source_state`.
+    SourceStreamingStateChanged = 13,
+}
+
+/// How well streaming keeps up with a source.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LsmSourceStreamingState {
+    /// Keeping up.
+    Good = 0,
+    /// The source is past the slow fraction of a missing level's load range.
+    Slow = 1,
+    /// Past the critical fraction: the host may hold the source.
+    Critical = 2,
+}
+
+impl From<crate::core::SourceStreamingState> for LsmSourceStreamingState {
+    fn from(s: crate::core::SourceStreamingState) -> Self {
+        match s {
+            crate::core::SourceStreamingState::Good => LsmSourceStreamingState::Good,
+            crate::core::SourceStreamingState::Slow => LsmSourceStreamingState::Slow,
+            crate::core::SourceStreamingState::Critical => LsmSourceStreamingState::Critical,
+        }
+    }
 }
 
 /// Configuration of a manager. Fill it with `lsm_config_default` first,
@@ -252,6 +280,17 @@ pub struct LsmConfig {
     pub performance_warning_frames: u32,
     /// Consecutive frames within target before recovery. Default 30.
     pub performance_recovery_frames: u32,
+    /// A source moving farther than this between updates has teleported
+    /// (an `LSM_EVENT_KIND_SOURCE_TELEPORTED` event). Default 1000.
+    pub teleport_distance: f64,
+    /// A source is SLOW once this fraction into the load range of a wanted
+    /// level that is not active yet. Default 0.5.
+    pub slow_streaming_fraction: f64,
+    /// ... and CRITICAL at this fraction. Default 0.9.
+    pub critical_streaming_fraction: f64,
+    /// Whether `lsm_should_block_source` reports CRITICAL sources (like
+    /// World Partition's block-on-slow-streaming). Default false.
+    pub block_on_critical_streaming: bool,
 }
 
 impl From<&StreamingConfig> for LsmConfig {
@@ -268,6 +307,10 @@ impl From<&StreamingConfig> for LsmConfig {
             profiler_window_size: c.profiler.window_size.min(u32::MAX as usize) as u32,
             performance_warning_frames: c.profiler.warning_after_frames,
             performance_recovery_frames: c.profiler.recovery_after_frames,
+            teleport_distance: c.teleport_distance,
+            slow_streaming_fraction: c.slow_streaming_fraction,
+            critical_streaming_fraction: c.critical_streaming_fraction,
+            block_on_critical_streaming: c.block_on_critical_streaming,
         }
     }
 }
@@ -282,6 +325,10 @@ impl From<&LsmConfig> for StreamingConfig {
             retry_backoff_max_seconds: c.retry_backoff_max_seconds,
             unload_distance_factor: c.unload_distance_factor,
             event_queue_capacity: c.event_queue_capacity,
+            teleport_distance: c.teleport_distance,
+            slow_streaming_fraction: c.slow_streaming_fraction,
+            critical_streaming_fraction: c.critical_streaming_fraction,
+            block_on_critical_streaming: c.block_on_critical_streaming,
             profiler: ProfilerConfig {
                 window_size: c.profiler_window_size as usize,
                 target_frame_time_ms: c.target_frame_time_ms,
@@ -436,6 +483,18 @@ pub struct LsmEvent {
     pub consecutive_frames: u32,
     /// The loading screen (LOADING_SCREEN_HIDDEN), or `LSM_INVALID_ID`.
     pub loading_screen_id: u32,
+    /// The source (SOURCE_TELEPORTED, SOURCE_STREAMING_STATE_CHANGED), or `LSM_INVALID_ID`.
+    pub source_index: u32,
+    /// Distance jumped (SOURCE_TELEPORTED).
+    pub distance: f64,
+    /// The `lsm_stream_around` handle (STREAM_AROUND_COMPLETE), or `LSM_INVALID_ID`.
+    pub stream_handle: u32,
+    /// Levels that failed for good (STREAM_AROUND_COMPLETE).
+    pub failed_levels: u32,
+    /// Previous state (SOURCE_STREAMING_STATE_CHANGED).
+    pub old_source_state: LsmSourceStreamingState,
+    /// New state (SOURCE_STREAMING_STATE_CHANGED).
+    pub new_source_state: LsmSourceStreamingState,
 }
 
 impl From<&Event> for LsmEvent {
@@ -460,6 +519,12 @@ impl From<&Event> for LsmEvent {
             target_frame_time_ms: 0.0,
             consecutive_frames: 0,
             loading_screen_id: LSM_INVALID_ID,
+            source_index: LSM_INVALID_ID,
+            distance: 0.0,
+            stream_handle: LSM_INVALID_ID,
+            failed_levels: 0,
+            old_source_state: LsmSourceStreamingState::Good,
+            new_source_state: LsmSourceStreamingState::Good,
         };
         match *e {
             Event::LevelStateChanged { level, from, to } => {
@@ -545,6 +610,25 @@ impl From<&Event> for LsmEvent {
             Event::LoadingScreenHidden { screen } => {
                 out.kind = LsmEventKind::LoadingScreenHidden;
                 out.loading_screen_id = screen.0;
+            }
+            Event::SourceTeleported { source, distance } => {
+                out.kind = LsmEventKind::SourceTeleported;
+                out.source_index = source;
+                out.distance = distance;
+            }
+            Event::StreamAroundComplete {
+                handle,
+                failed_levels,
+            } => {
+                out.kind = LsmEventKind::StreamAroundComplete;
+                out.stream_handle = handle.0;
+                out.failed_levels = failed_levels;
+            }
+            Event::SourceStreamingStateChanged { source, from, to } => {
+                out.kind = LsmEventKind::SourceStreamingStateChanged;
+                out.source_index = source;
+                out.old_source_state = from.into();
+                out.new_source_state = to.into();
             }
         }
         out

@@ -674,7 +674,8 @@ static void names_and_priorities(void)
         EXPECT(LSM_STATUS_INVALID_ARGUMENT, lsm_create_streaming_volume(g_m, &d, &id));
     }
     EXPECT(LSM_STATUS_INVALID_ARGUMENT,
-           lsm_register_event_callback(g_m, 4, on_event, &g_callback_events, &id64));
+           lsm_register_event_callback(g_m, LSM_EVENT_KIND_SOURCE_STREAMING_STATE_CHANGED + 1, on_event,
+                                       &g_callback_events, &id64));
     EXPECT(LSM_STATUS_INVALID_ARGUMENT,
            lsm_register_event_callback(g_m, UINT32_MAX - 1, on_event, &g_callback_events, &id64));
     CHECK(id == SENTINEL_U32 && id64 == SENTINEL_U64);

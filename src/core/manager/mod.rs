@@ -12,6 +12,7 @@ mod budgets;
 mod lod;
 mod report;
 mod seed;
+mod sources;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -82,7 +83,9 @@ pub struct StreamingManager {
     scratch_flips: Vec<(LevelId, bool)>,
     scratch_candidates: Vec<Candidate>,
     sources: Vec<StreamingSource>,
-    missing: usize,
+    /// Wanted levels not yet where they should be (swap-remove list; each
+    /// level knows its position).
+    missing: Vec<LevelId>,
     /// Something was missing since the last StreamingComplete.
     incomplete: bool,
     events: EventHub,
@@ -97,6 +100,11 @@ pub struct StreamingManager {
     scratch_hidden_screens: Vec<LoadingScreenId>,
     /// Levels that have LOD settings (auto-adjust walks only these).
     lod_levels: Vec<LevelId>,
+    /// Open `stream_around` requests.
+    stream_requests: Vec<sources::StreamRequest>,
+    next_stream_handle: u32,
+    /// Slow-streaming state per source index.
+    source_states: Vec<super::events::SourceStreamingState>,
     /// Exponential moving average of recorded frame times (ms), for LOD.
     smoothed_frame_time_ms: f64,
     smoothed_frame_samples: u64,
@@ -135,7 +143,10 @@ impl StreamingManager {
             scratch_flips: Vec::new(),
             scratch_candidates: Vec::new(),
             sources: Vec::new(),
-            missing: 0,
+            missing: Vec::new(),
+            stream_requests: Vec::new(),
+            next_stream_handle: 1,
+            source_states: Vec::new(),
             incomplete: false,
             now: 0.0,
             frame: 0,
@@ -366,6 +377,7 @@ impl StreamingManager {
         }
         self.now += dt_seconds;
         self.frame += 1;
+        self.detect_teleports(sources);
         self.sources.clear();
         self.sources.extend_from_slice(sources);
 
@@ -382,6 +394,7 @@ impl StreamingManager {
 
         self.reconcile();
         self.auto_adjust_lods();
+        self.update_source_states();
         self.finish_call();
         Ok(())
     }
@@ -663,12 +676,12 @@ impl StreamingManager {
 
     /// True when no wanted level is missing.
     pub fn is_streaming_complete(&self) -> bool {
-        self.missing == 0
+        self.missing.is_empty()
     }
 
     /// Number of wanted levels not yet where they should be.
     pub fn missing_level_count(&self) -> usize {
-        self.missing
+        self.missing.len()
     }
 
     // ----- internals ------------------------------------------------------
@@ -711,14 +724,20 @@ impl StreamingManager {
     fn refresh_missing(&mut self, level: LevelId) {
         let l = &mut self.levels.levels[level.0 as usize];
         let missing = l.is_missing();
-        if missing != l.missing {
-            l.missing = missing;
-            if missing {
-                self.missing += 1;
+        match (missing, l.missing) {
+            (true, None) => {
+                l.missing = Some(self.missing.len() as u32);
+                self.missing.push(level);
                 self.incomplete = true;
-            } else {
-                self.missing -= 1;
             }
+            (false, Some(pos)) => {
+                l.missing = None;
+                self.missing.swap_remove(pos as usize);
+                if let Some(moved) = self.missing.get(pos as usize) {
+                    self.levels.levels[moved.0 as usize].missing = Some(pos);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -740,7 +759,8 @@ impl StreamingManager {
 
     /// Emits StreamingComplete once all that was missing has arrived.
     fn finish_call(&mut self) {
-        if self.incomplete && self.missing == 0 {
+        self.check_stream_requests();
+        if self.incomplete && self.missing.is_empty() {
             self.incomplete = false;
             self.events.emit(Event::StreamingComplete);
         }

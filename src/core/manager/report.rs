@@ -149,7 +149,7 @@ impl StreamingManager {
             volume_count: self.volumes.len(),
             loads_in_flight: self.loads_in_flight,
             pending_requests: self.pending.len(),
-            missing_levels: self.missing,
+            missing_levels: self.missing.len(),
             occlusion: self.occlusion.iter().cloned().collect(),
             occlusion_totals: self.occlusion.totals(),
             loading_screens: self
