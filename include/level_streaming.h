@@ -558,6 +558,76 @@ typedef uint32_t LsmCullingRating;
 #endif // __cplusplus
 
 /**
+ * A profiler metric.
+ */
+enum LsmProfilingMetric
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Frame time in ms.
+   */
+  LSM_PROFILING_METRIC_FRAME_TIME = 0,
+  /**
+   * Memory in MB.
+   */
+  LSM_PROFILING_METRIC_MEMORY_USAGE = 1,
+  /**
+   * Streaming bandwidth in MB/s (fed from load completions).
+   */
+  LSM_PROFILING_METRIC_STREAMING_BANDWIDTH = 2,
+  /**
+   * Asset load time in ms (fed from load completions).
+   */
+  LSM_PROFILING_METRIC_ASSET_LOAD_TIME = 3,
+  /**
+   * Draw calls per frame.
+   */
+  LSM_PROFILING_METRIC_DRAW_CALLS = 4,
+  /**
+   * Triangles per frame.
+   */
+  LSM_PROFILING_METRIC_TRIANGLE_COUNT = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum LsmProfilingMetric LsmProfilingMetric;
+#else
+typedef uint32_t LsmProfilingMetric;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which text of a loading screen `lsm_loading_screen_text` copies.
+ */
+enum LsmLoadingScreenText
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The title.
+   */
+  LSM_LOADING_SCREEN_TEXT_TITLE = 0,
+  /**
+   * The description.
+   */
+  LSM_LOADING_SCREEN_TEXT_DESCRIPTION = 1,
+  /**
+   * The tip on screen now (empty if none).
+   */
+  LSM_LOADING_SCREEN_TEXT_CURRENT_TIP = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum LsmLoadingScreenText LsmLoadingScreenText;
+#else
+typedef uint32_t LsmLoadingScreenText;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A streaming manager. Opaque to C: create it with `lsm_manager_create`,
  * destroy it with `lsm_manager_destroy`.
  *

@@ -714,6 +714,16 @@ fn bad_inputs_c_with_staticlib() {
 }
 
 #[test]
+fn seed_features_c_with_cdylib() {
+    build_and_run(Lang::C, "tests/c/seed_features.c", Linkage::Dynamic);
+}
+
+#[test]
+fn seed_features_c_with_staticlib() {
+    build_and_run(Lang::C, "tests/c/seed_features.c", Linkage::Static);
+}
+
+#[test]
 fn api_smoke_cpp_with_cdylib() {
     build_and_run(Lang::Cxx, "tests/cpp/api_smoke.cpp", Linkage::Dynamic);
 }
@@ -723,13 +733,12 @@ fn api_smoke_cpp_with_staticlib() {
     build_and_run(Lang::Cxx, "tests/cpp/api_smoke.cpp", Linkage::Static);
 }
 
-/// Callback re-entrancy bugs in `ffi::handle::dispatch_events` (and
-/// `lsm_poll_events` called from a callback): a callback that unregisters
-/// itself makes the next callback miss the event; a callback registered
-/// during a dispatch receives an earlier event; a nested poll hides events
-/// from callbacks. Run with `cargo test --test c_api -- --ignored`.
+/// Callback re-entrancy (once bugs, now fixed in `ffi::handle::dispatch_events`
+/// and `lsm_poll_events`): a callback that unregisters itself must not make
+/// the next callback miss the event; a callback registered during a dispatch
+/// must not receive an earlier event; a nested poll must not hide events
+/// from callbacks.
 #[test]
-
 fn known_bug_callback_reentrancy_cpp() {
     let Some(exe) = build_program(
         Lang::Cxx,

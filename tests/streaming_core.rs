@@ -446,10 +446,17 @@ fn the_event_queue_is_bounded() {
         ..StreamingConfig::default()
     };
     let (mut m, _) = one_volume(config);
+    let all = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = all.clone();
+    m.register_event_listener(None, move |e| sink.lock().unwrap().push(*e));
     m.update(&[src(0.0)], 0.1).unwrap();
     settle(&mut m);
+    let all = all.lock().unwrap().clone();
+    assert!(all.len() > 2);
     assert_eq!(m.pending_event_count(), 2);
-    assert_eq!(m.dropped_event_count(), 2);
+    assert_eq!(m.dropped_event_count(), all.len() as u64 - 2);
+    // The newest two are kept.
+    assert_eq!(drain_events(&mut m), all[all.len() - 2..]);
 }
 
 #[test]
