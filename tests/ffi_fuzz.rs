@@ -119,8 +119,10 @@ fn check(status: LsmStatus) -> Result<(), TestCaseError> {
 }
 
 fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let mut config = LsmConfig::default();
-    config.max_loads_in_flight = 2;
+    let config = LsmConfig {
+        max_loads_in_flight: 2,
+        ..LsmConfig::default()
+    };
     let m = lsm_manager_create(&config);
     prop_assert!(!m.is_null());
     let mut taken: Vec<LsmRequest> = Vec::new();
