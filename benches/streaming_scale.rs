@@ -264,14 +264,14 @@ fn bench_groups(c: &mut Criterion, quick: bool) {
                     b.iter(|| {
                         walkers.step(&mut shapes);
                         flipped.clear();
-                        black_box(index.update(&shapes, &geoms, &mut flipped));
+                        black_box(index.update(&shapes, &mut flipped));
                     })
                 });
                 group.bench_function(BenchmarkId::new("index_teleport", s), |b| {
                     b.iter(|| {
                         walkers.teleport(&mut shapes);
                         flipped.clear();
-                        black_box(index.update(&shapes, &geoms, &mut flipped));
+                        black_box(index.update(&shapes, &mut flipped));
                     })
                 });
             }
@@ -317,7 +317,7 @@ fn headlines(quick: bool) {
         time_per_call(frames / 3, frames, || {
             w.step(&mut shapes);
             flipped.clear();
-            black_box(index.update(&shapes, &geoms, &mut flipped));
+            black_box(index.update(&shapes, &mut flipped));
         })
     };
     let walk_s8 = walk(&mut index, 8, frames);
@@ -330,13 +330,13 @@ fn headlines(quick: bool) {
     for _ in 0..frames {
         w.step(&mut shapes8);
         flipped.clear();
-        index.update(&shapes8, &geoms, &mut flipped);
+        index.update(&shapes8, &mut flipped);
     }
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for _ in 0..frames {
         w.step(&mut shapes8);
         flipped.clear();
-        index.update(&shapes8, &geoms, &mut flipped);
+        index.update(&shapes8, &mut flipped);
     }
     let allocations = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / frames as f64;
 
@@ -346,7 +346,7 @@ fn headlines(quick: bool) {
     let teleport = time_per_call(4, if quick { 20 } else { 100 }, || {
         t.teleport(&mut shapes1);
         flipped.clear();
-        black_box(index.update(&shapes1, &geoms, &mut flipped));
+        black_box(index.update(&shapes1, &mut flipped));
     });
 
     // The baseline in the same run.

@@ -27,7 +27,10 @@
 //! Each tracker keeps its own compact copy of the tracked volumes' geometry
 //! with the wheel links inside it, so a walking frame reads only memory that
 //! belongs to the source (cache-friendly even with a million volumes) and
-//! allocates nothing.
+//! allocates nothing. The index stores volume geometry in *slots* ordered by
+//! grid cell at build time, so the volumes of one cell are close in memory
+//! and re-tracking a cell (a teleport, a cell switch) reads mostly
+//! contiguous memory.
 //!
 //! Volumes are added, moved, resized, enabled, disabled and removed at run
 //! time without a rebuild: the trackers that list a changed volume update
@@ -241,14 +244,14 @@ impl Tracker {
     }
 }
 
-/// Per-volume index state.
+/// Per-slot index state.
 #[derive(Clone, Copy, Debug, Default)]
-struct VolumeState {
+struct SlotState {
     /// Sources with the volume inside their load distance.
     in_load: u32,
     /// Sources with the volume inside their unload distance.
     in_unload: u32,
-    /// Listed (enabled and not removed).
+    /// Holds a live volume.
     live: bool,
     /// Evaluated by brute force (huge box).
     big: bool,
@@ -257,18 +260,31 @@ struct VolumeState {
 }
 
 /// The spatial wanting index. See the module documentation.
+///
+/// Volumes are named by their id (the caller's dense volume id); inside, each
+/// live volume occupies a slot.
 #[derive(Clone, Debug)]
 pub struct WantingIndex {
     cell_size: f64,
     margin: f64,
+    /// Slots listed per cell.
     cells: HashMap<Cell, Vec<u32>>,
+    /// Slots evaluated by brute force.
     big: Vec<u32>,
-    states: Vec<VolumeState>,
-    trackers: Vec<Tracker>,
-    touched: Vec<u32>,
-    /// Rebuild stamp per volume, to list a volume once across several cells.
+    /// Geometry per slot.
+    geoms: Vec<VolumeGeom>,
+    /// Volume id per slot.
+    ids: Vec<u32>,
+    states: Vec<SlotState>,
+    /// Rebuild stamp per slot, to list a volume once across several cells.
     stamps: Vec<u32>,
     stamp: u32,
+    /// Slot per volume id (NIL: not in the index).
+    slot_of: Vec<u32>,
+    free_slots: Vec<u32>,
+    trackers: Vec<Tracker>,
+    /// Slots whose counts changed this update.
+    touched: Vec<u32>,
 }
 
 impl Default for WantingIndex {
@@ -289,18 +305,46 @@ impl WantingIndex {
             margin,
             cells: HashMap::new(),
             big: Vec::new(),
+            geoms: Vec::new(),
+            ids: Vec::new(),
             states: Vec::new(),
-            trackers: Vec::new(),
-            touched: Vec::new(),
             stamps: Vec::new(),
             stamp: 0,
+            slot_of: Vec::new(),
+            free_slots: Vec::new(),
+            trackers: Vec::new(),
+            touched: Vec::new(),
         }
     }
 
-    /// Builds an index over `geoms` (volume id = position), all enabled.
+    /// Builds an index over `geoms` (volume id = position), all enabled,
+    /// with slots ordered by the grid cell of each volume's centre.
     pub fn build(geoms: &[VolumeGeom]) -> Self {
         let mut index = WantingIndex::default();
-        let boxes: Vec<Option<CellRect>> = geoms.iter().map(|g| index.box_cells(g)).collect();
+        let n = geoms.len();
+        let cell_key = |g: &VolumeGeom| {
+            (
+                cell_of(g.center.x, index.cell_size),
+                cell_of(g.center.y, index.cell_size),
+            )
+        };
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by_key(|&id| cell_key(&geoms[id as usize]));
+        index.geoms = order.iter().map(|&id| geoms[id as usize]).collect();
+        index.ids = order;
+        index.slot_of = vec![NIL; n];
+        for (slot, &id) in index.ids.iter().enumerate() {
+            index.slot_of[id as usize] = slot as u32;
+        }
+        index.states = vec![
+            SlotState {
+                live: true,
+                ..SlotState::default()
+            };
+            n
+        ];
+        index.stamps = vec![0; n];
+        let boxes: Vec<Option<CellRect>> = index.geoms.iter().map(|g| index.box_cells(g)).collect();
         let mut counts: HashMap<Cell, u32> = HashMap::new();
         for b in boxes.iter().flatten() {
             for cell in b.cells() {
@@ -311,24 +355,20 @@ impl WantingIndex {
             .into_iter()
             .map(|(k, n)| (k, Vec::with_capacity(n as usize)))
             .collect();
-        index.states = vec![
-            VolumeState {
-                live: true,
-                ..VolumeState::default()
-            };
-            geoms.len()
-        ];
-        index.stamps = vec![0; geoms.len()];
-        for (id, b) in boxes.iter().enumerate() {
+        for (slot, b) in boxes.iter().enumerate() {
             match b {
                 Some(b) => {
                     for cell in b.cells() {
-                        index.cells.get_mut(&cell).expect("counted").push(id as u32);
+                        index
+                            .cells
+                            .get_mut(&cell)
+                            .expect("counted")
+                            .push(slot as u32);
                     }
                 }
                 None => {
-                    index.states[id].big = true;
-                    index.big.push(id as u32);
+                    index.states[slot].big = true;
+                    index.big.push(slot as u32);
                 }
             }
         }
@@ -337,7 +377,10 @@ impl WantingIndex {
 
     /// Whether volume `id` currently wants its level.
     pub fn wants(&self, id: u32) -> bool {
-        self.states.get(id as usize).is_some_and(|s| s.wants)
+        match self.slot_of.get(id as usize) {
+            Some(&slot) if slot != NIL => self.states[slot as usize].wants,
+            _ => false,
+        }
     }
 
     /// Number of sources tracked.
@@ -345,8 +388,9 @@ impl WantingIndex {
         self.trackers.len()
     }
 
-    /// Approximate heap memory of the index in bytes (grid lists, per-volume
-    /// state, trackers).
+    /// Approximate heap memory of the index in bytes, without the volume
+    /// geometry it stores (which is the volumes' own data): grid lists,
+    /// per-volume state, id maps and the trackers.
     pub fn memory_bytes(&self) -> usize {
         let cells: usize = self
             .cells
@@ -360,7 +404,10 @@ impl WantingIndex {
             .sum();
         cells
             + self.big.capacity() * 4
-            + self.states.capacity() * std::mem::size_of::<VolumeState>()
+            + self.ids.capacity() * 4
+            + self.slot_of.capacity() * 4
+            + self.free_slots.capacity() * 4
+            + self.states.capacity() * std::mem::size_of::<SlotState>()
             + self.stamps.capacity() * 4
             + trackers
     }
@@ -391,16 +438,16 @@ impl WantingIndex {
         }
     }
 
-    fn touch(&mut self, id: u32) {
-        let s = &mut self.states[id as usize];
+    fn touch(&mut self, slot: u32) {
+        let s = &mut self.states[slot as usize];
         if !s.touched {
             s.touched = true;
-            self.touched.push(id);
+            self.touched.push(slot);
         }
     }
 
-    fn contribute(&mut self, id: u32, zone: u8, sign: i32) {
-        let s = &mut self.states[id as usize];
+    fn contribute(&mut self, slot: u32, zone: u8, sign: i32) {
+        let s = &mut self.states[slot as usize];
         let delta = |v: &mut u32| *v = v.wrapping_add_signed(sign);
         match zone {
             INSIDE => {
@@ -410,59 +457,79 @@ impl WantingIndex {
             BAND => delta(&mut s.in_unload),
             _ => return,
         }
-        self.touch(id);
+        self.touch(slot);
     }
 
-    /// Adds (or re-adds after a change) volume `id` with geometry `g`. Its
-    /// decision is kept until the next [`update`](Self::update).
+    /// Adds volume `id` with geometry `g` (it must not be in the index).
+    /// Its decision is kept (false for a new volume) until the next
+    /// [`update`](Self::update).
     pub fn insert(&mut self, id: u32, g: &VolumeGeom) {
-        let i = id as usize;
-        if self.states.len() <= i {
-            self.states.resize(i + 1, VolumeState::default());
-            self.stamps.resize(i + 1, 0);
+        self.insert_with(id, g, false);
+    }
+
+    fn insert_with(&mut self, id: u32, g: &VolumeGeom, wants: bool) {
+        if self.slot_of.len() <= id as usize {
+            self.slot_of.resize(id as usize + 1, NIL);
         }
-        let wants = self.states[i].wants;
-        self.states[i] = VolumeState {
+        debug_assert_eq!(self.slot_of[id as usize], NIL, "volume inserted twice");
+        let slot = match self.free_slots.pop() {
+            Some(slot) => {
+                self.geoms[slot as usize] = *g;
+                self.ids[slot as usize] = id;
+                slot
+            }
+            None => {
+                self.geoms.push(*g);
+                self.ids.push(id);
+                self.states.push(SlotState::default());
+                self.stamps.push(0);
+                (self.geoms.len() - 1) as u32
+            }
+        };
+        self.slot_of[id as usize] = slot;
+        self.states[slot as usize] = SlotState {
             live: true,
             wants,
-            ..VolumeState::default()
+            ..SlotState::default()
         };
         match self.box_cells(g) {
             None => {
-                self.states[i].big = true;
-                self.big.push(id);
+                self.states[slot as usize].big = true;
+                self.big.push(slot);
             }
             Some(vbox) => {
                 for cell in vbox.cells() {
-                    self.cells.entry(cell).or_default().push(id);
+                    self.cells.entry(cell).or_default().push(slot);
                 }
                 // Sources already tracking a covered cell start tracking it now.
                 for t in 0..self.trackers.len() {
                     if self.trackers[t].rect.overlaps(&vbox) {
-                        let zone = self.trackers[t].track(id, g);
-                        self.contribute(id, zone, 1);
+                        let zone = self.trackers[t].track(slot, g);
+                        self.contribute(slot, zone, 1);
                     }
                 }
             }
         }
-        self.touch(id);
+        self.touch(slot);
     }
 
-    /// Removes volume `id` (previous geometry `g`): it wants nothing any more.
-    pub fn remove(&mut self, id: u32, g: &VolumeGeom) {
-        let i = id as usize;
-        let Some(state) = self.states.get(i).copied() else {
+    /// Removes volume `id`: it wants nothing any more. Unknown ids are ignored.
+    pub fn remove(&mut self, id: u32) {
+        let Some(&slot) = self.slot_of.get(id as usize) else {
             return;
         };
-        if !state.live {
+        if slot == NIL {
             return;
         }
+        self.slot_of[id as usize] = NIL;
+        let state = self.states[slot as usize];
+        let g = self.geoms[slot as usize];
         if state.big {
-            self.big.retain(|v| *v != id);
-        } else if let Some(vbox) = self.box_cells(g) {
+            self.big.retain(|v| *v != slot);
+        } else if let Some(vbox) = self.box_cells(&g) {
             for cell in vbox.cells() {
                 if let Some(list) = self.cells.get_mut(&cell) {
-                    if let Some(pos) = list.iter().position(|v| *v == id) {
+                    if let Some(pos) = list.iter().position(|v| *v == slot) {
                         list.swap_remove(pos);
                     }
                     if list.is_empty() {
@@ -474,25 +541,25 @@ impl WantingIndex {
             // a dead entry until their next rebuild).
             for t in &mut self.trackers {
                 if t.rect.overlaps(&vbox) {
-                    for e in t.tracked.iter_mut().filter(|e| e.volume == id && !e.dead) {
+                    for e in t.tracked.iter_mut().filter(|e| e.volume == slot && !e.dead) {
                         e.dead = true;
                     }
                 }
             }
         }
-        self.states[i] = VolumeState::default();
+        self.states[slot as usize] = SlotState::default();
+        self.free_slots.push(slot);
     }
 
     /// Changes a volume's geometry: it keeps its decision until the next update.
-    pub fn update_geometry(&mut self, id: u32, old: &VolumeGeom, new: &VolumeGeom) {
+    pub fn update_geometry(&mut self, id: u32, new: &VolumeGeom) {
         let wants = self.wants(id);
-        self.remove(id, old);
-        self.states[id as usize].wants = wants;
-        self.insert(id, new);
+        self.remove(id);
+        self.insert_with(id, new, wants);
     }
 
     /// Re-tracks source `t` from scratch around its current shape.
-    fn rebuild_tracker(&mut self, t: usize, geoms: &[VolumeGeom]) {
+    fn rebuild_tracker(&mut self, t: usize) {
         // Withdraw everything this source contributed.
         let mut tracked = std::mem::take(&mut self.trackers[t].tracked);
         for e in tracked.iter().filter(|e| !e.dead) {
@@ -517,13 +584,13 @@ impl WantingIndex {
             let Some(list) = self.cells.get(&cell) else {
                 continue;
             };
-            for &id in list {
-                let i = id as usize;
+            for &slot in list {
+                let i = slot as usize;
                 if self.stamps[i] == self.stamp {
                     continue; // already listed through another cell
                 }
                 self.stamps[i] = self.stamp;
-                let zone = self.trackers[t].track(id, &geoms[i]);
+                let zone = self.trackers[t].track(slot, &self.geoms[i]);
                 // Inline contribute (the cell list is borrowed).
                 let s = &mut self.states[i];
                 match zone {
@@ -536,7 +603,7 @@ impl WantingIndex {
                 }
                 if !s.touched {
                     s.touched = true;
-                    self.touched.push(id);
+                    self.touched.push(slot);
                 }
             }
         }
@@ -592,15 +659,10 @@ impl WantingIndex {
 
     /// One frame: moves the sources to `shapes` (one per source, in a stable
     /// order), re-evaluates what may have changed, and appends to `flipped`
-    /// the volumes whose decision flipped. `geoms[id]` must be the geometry
-    /// of every live volume. Returns the number of sources that were re-tracked
-    /// from scratch (cell switches, jumps, new sources).
-    pub fn update(
-        &mut self,
-        shapes: &[SourceShape],
-        geoms: &[VolumeGeom],
-        flipped: &mut Vec<u32>,
-    ) -> usize {
+    /// the ids of the volumes whose decision flipped. Returns the number of
+    /// sources that were re-tracked from scratch (cell switches, jumps, new
+    /// sources).
+    pub fn update(&mut self, shapes: &[SourceShape], flipped: &mut Vec<u32>) -> usize {
         let mut rebuilt = 0;
         // Sources that went away withdraw their contributions.
         while self.trackers.len() > shapes.len() {
@@ -612,7 +674,7 @@ impl WantingIndex {
         for (t, shape) in shapes.iter().enumerate() {
             if t == self.trackers.len() {
                 self.trackers.push(Tracker::new(*shape));
-                self.rebuild_tracker(t, geoms);
+                self.rebuild_tracker(t);
                 rebuilt += 1;
                 continue;
             }
@@ -627,7 +689,7 @@ impl WantingIndex {
                 if moved.is_finite() {
                     self.trackers[t].travelled += moved;
                 }
-                self.rebuild_tracker(t, geoms);
+                self.rebuild_tracker(t);
                 rebuilt += 1;
             } else if moved > 0.0 {
                 let travelled = self.trackers[t].travelled + moved;
@@ -636,22 +698,22 @@ impl WantingIndex {
         }
         // Huge volumes: brute force over all sources.
         for i in 0..self.big.len() {
-            let id = self.big[i];
-            let g = &geoms[id as usize];
+            let slot = self.big[i] as usize;
+            let g = &self.geoms[slot];
             let d = shapes
                 .iter()
                 .map(|s| s.gap(g))
                 .fold(f64::INFINITY, f64::min);
-            let s = &mut self.states[id as usize];
+            let s = &mut self.states[slot];
             let wants = next_wants(s.wants, d, g.load, g.unload);
             if wants != s.wants {
                 s.wants = wants;
-                flipped.push(id);
+                flipped.push(self.ids[slot]);
             }
         }
         // Decide for every volume whose counts changed.
-        for id in self.touched.drain(..) {
-            let s = &mut self.states[id as usize];
+        for slot in self.touched.drain(..) {
+            let s = &mut self.states[slot as usize];
             s.touched = false;
             if !s.live || s.big {
                 continue;
@@ -659,16 +721,9 @@ impl WantingIndex {
             let wants = s.in_load > 0 || (s.in_unload > 0 && s.wants);
             if wants != s.wants {
                 s.wants = wants;
-                flipped.push(id);
+                flipped.push(self.ids[slot as usize]);
             }
         }
         rebuilt
-    }
-
-    /// Forgets volume `id`'s decision (used when it is disabled).
-    pub fn clear_wants(&mut self, id: u32) {
-        if let Some(s) = self.states.get_mut(id as usize) {
-            s.wants = false;
-        }
     }
 }

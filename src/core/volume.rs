@@ -160,8 +160,6 @@ pub(crate) fn resolve_distances(
 pub(crate) struct VolumeSet {
     slots: Vec<Option<StreamingVolume>>,
     by_name: HashMap<String, VolumeId>,
-    /// Geometry by id, compact for the index (stale for removed volumes).
-    geoms: Vec<VolumeGeom>,
     index: WantingIndex,
     shapes: Vec<SourceShape>,
     flipped: Vec<u32>,
@@ -209,10 +207,8 @@ impl VolumeSet {
         let id = VolumeId(self.slots.len() as u32);
         volume.id = id;
         volume.wants = false;
-        let geom = volume.geom();
-        self.geoms.push(geom);
         if volume.enabled {
-            self.index.insert(id.0, &geom);
+            self.index.insert(id.0, &volume.geom());
         }
         self.by_name.insert(volume.name.clone(), id);
         self.slots.push(Some(volume));
@@ -227,7 +223,7 @@ impl VolumeSet {
         let volume = slot.take().ok_or(StreamingError::UnknownVolumeId(id))?;
         self.by_name.remove(&volume.name);
         if volume.enabled {
-            self.index.remove(id.0, &self.geoms[id.0 as usize]);
+            self.index.remove(id.0);
         }
         Ok(volume)
     }
@@ -241,13 +237,12 @@ impl VolumeSet {
             .and_then(Option::as_mut)
             .ok_or(StreamingError::UnknownVolumeId(id))?;
         let wanted = volume.wants;
-        let geom = self.geoms[id.0 as usize];
         if volume.enabled != enabled {
             volume.enabled = enabled;
             if enabled {
-                self.index.insert(id.0, &geom);
+                self.index.insert(id.0, &volume.geom());
             } else {
-                self.index.remove(id.0, &geom);
+                self.index.remove(id.0);
                 volume.wants = false;
             }
         }
@@ -272,10 +267,8 @@ impl VolumeSet {
         volume.radius = radius;
         volume.load_distance = load;
         volume.unload_distance = unload;
-        let new = volume.geom();
-        let old = std::mem::replace(&mut self.geoms[id.0 as usize], new);
         if volume.enabled {
-            self.index.update_geometry(id.0, &old, &new);
+            self.index.update_geometry(id.0, &volume.geom());
         }
         Ok(())
     }
@@ -290,8 +283,7 @@ impl VolumeSet {
         self.shapes.clear();
         self.shapes.extend(sources.iter().map(source_shape));
         self.flipped.clear();
-        self.index
-            .update(&self.shapes, &self.geoms, &mut self.flipped);
+        self.index.update(&self.shapes, &mut self.flipped);
         for &id in &self.flipped {
             if let Some(volume) = self.slots[id as usize].as_mut() {
                 let wants = self.index.wants(id);
