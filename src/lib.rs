@@ -25,6 +25,8 @@
 //! manager.complete_request(requests[0].id, true).unwrap();
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod core;
 pub mod ffi;
 
