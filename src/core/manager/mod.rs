@@ -12,6 +12,7 @@ mod budgets;
 mod lod;
 mod report;
 mod seed;
+mod status;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -28,6 +29,7 @@ use super::types::{LevelId, Priority, RequestId, StreamingSource, StreamingState
 use super::volume::{resolve_distances, StreamingVolume, VolumeDesc, VolumeSet};
 
 pub use report::PerformanceReport;
+pub use status::LevelStatus;
 
 /// A request the host has been given (or will be given) but not completed.
 #[derive(Clone, Copy, Debug)]
