@@ -191,6 +191,16 @@ enum LsmStatus
    */
   LSM_STATUS_INVALID_HANDLE = 15,
   /**
+   * The library was built without the feature this function needs (for
+   * example `lsm_dashboard_*` in a build without the `dashboard` feature).
+   */
+  LSM_STATUS_NOT_SUPPORTED = 16,
+  /**
+   * An operating-system I/O operation failed (for example the dashboard
+   * port is already in use).
+   */
+  LSM_STATUS_IO_ERROR = 17,
+  /**
    * The library hit an internal error (a caught panic); the object is still usable.
    */
   LSM_STATUS_PANIC = 100,
@@ -636,6 +646,44 @@ typedef uint32_t LsmLoadingScreenText;
  * managers may be used from different threads.
  */
 typedef struct LsmManager LsmManager;
+
+/**
+ * How `lsm_dashboard_start` serves the dashboard. Fill it with
+ * `lsm_dashboard_config_default`, then change what you need.
+ */
+typedef struct LsmDashboardConfig {
+  /**
+   * Address to bind, a NUL-terminated IP literal ("127.0.0.1", "::1",
+   * "0.0.0.0", ...); NULL means "127.0.0.1". Read only during
+   * `lsm_dashboard_start`. A non-loopback address is refused unless
+   * `allow_non_loopback` is true.
+   */
+  const char *bind_address;
+  /**
+   * TCP port; default 8000; 0 picks a free port (read it back with
+   * `lsm_dashboard_port`).
+   */
+  uint16_t port;
+  /**
+   * Live updates per second pushed to WebSocket clients, in (0, 120];
+   * default 10.
+   */
+  double update_rate_hz;
+  /**
+   * WebSocket clients served at once, 1..=256; one more is answered 503.
+   * Default 8.
+   */
+  uint32_t max_clients;
+  /**
+   * Must be true to bind an address that is not loopback. Default false.
+   */
+  bool allow_non_loopback;
+  /**
+   * Milliseconds a client has to send a complete request; 0 means the
+   * default, 5000.
+   */
+  uint32_t request_timeout_ms;
+} LsmDashboardConfig;
 
 /**
  * An event. Which fields are meaningful depends on `kind` (see
@@ -1248,6 +1296,78 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Fills `out` with the default dashboard configuration: 127.0.0.1, port
+ * 8000, 10 Hz, 8 clients, loopback only, 5 s request timeout. Works in
+ * every build.
+ *
+ * Threading: any thread.
+ */
+LsmStatus lsm_dashboard_config_default(struct LsmDashboardConfig *out);
+
+/**
+ * Starts the embedded dashboard for this manager (`config` NULL = the
+ * defaults): binds the socket, generates a random session token and starts
+ * one background thread that serves the page, the JSON API and the
+ * WebSocket. From then on `lsm_update` applies the commands clients send
+ * and hands the dashboard its snapshots. Open the URL from
+ * `lsm_dashboard_url` in a browser.
+ *
+ * Fails with `INVALID_ARGUMENT` for a bad config, a non-loopback address
+ * without `allow_non_loopback`, or a dashboard already running for this
+ * manager; with `IO_ERROR` when the port cannot be bound; with
+ * `NOT_SUPPORTED` in a build without the `dashboard` feature.
+ *
+ * Threading: the manager's thread. Does not wait on the network.
+ */
+LsmStatus lsm_dashboard_start(struct LsmManager *manager, const struct LsmDashboardConfig *config);
+
+/**
+ * Stops the dashboard: closes every client, stops its thread and waits for
+ * it to end (a few milliseconds at most: the thread never blocks on a
+ * socket). Succeeds when no dashboard runs. `lsm_manager_destroy` does the
+ * same.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_dashboard_stop(struct LsmManager *manager);
+
+/**
+ * Writes the TCP port the running dashboard listens on (the free port
+ * chosen when the config said 0) to `out_port`. `NOT_FOUND` when no
+ * dashboard runs.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_dashboard_port(const struct LsmManager *manager, uint16_t *out_port);
+
+/**
+ * Copies the running dashboard's session token (64 hex digits and a NUL)
+ * into `buf`: required to open its WebSocket (`/ws?token=`) and for
+ * `POST /api/command` (header `X-LSM-Token`). Follows the string getter
+ * convention: with `cap` too small it returns `BUFFER_TOO_SMALL` and writes
+ * the needed length (without the NUL) to `out_len`. `NOT_FOUND` when no
+ * dashboard runs. Treat the token as a secret.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_dashboard_token(const struct LsmManager *manager,
+                              char *buf,
+                              size_t cap,
+                              size_t *out_len);
+
+/**
+ * Copies the URL to open in a browser, `http://HOST:PORT/#token=TOKEN`,
+ * into `buf` (string getter convention, as `lsm_dashboard_token`). The
+ * token travels in the fragment, which browsers never send to a server.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_dashboard_url(const struct LsmManager *manager,
+                            char *buf,
+                            size_t cap,
+                            size_t *out_len);
+
+/**
  * Moves up to `cap` queued events, oldest first, into `out` and writes how
  * many to `out_count`. `out` may be NULL only when `cap` is 0. Registered
  * callbacks have already seen every event returned here: called from inside
@@ -1856,6 +1976,10 @@ LsmStatus lsm_should_block_source(const struct LsmManager *manager,
  * time by `dt_seconds`, and issues requests. NaN or infinite positions or
  * velocities, a negative or non-finite `dt_seconds` or a bad priority are
  * refused and change nothing.
+ *
+ * When a dashboard runs (`lsm_dashboard_start`), this is also where the
+ * commands its clients sent are applied and where it gets its snapshots;
+ * that step never waits on the dashboard thread.
  *
  * Threading: the manager's thread (the game thread). Does not block.
  */

@@ -6,6 +6,8 @@
 //!
 //! - [`core`]: the pure-Rust decision engine (no FFI, no I/O).
 //! - [`ffi`]: the C ABI (`lsm_*` functions, header `include/level_streaming.h`).
+//! - [`dashboard`] (feature `dashboard`, on by default): the embedded live
+//!   dashboard, HTTP and WebSocket on one loopback port.
 //!
 //! The frame loop, in Rust:
 //!
@@ -28,6 +30,8 @@
 #![warn(missing_docs)]
 
 pub mod core;
+#[cfg(feature = "dashboard")]
+pub mod dashboard;
 pub mod ffi;
 
 /// The crate version, as in `Cargo.toml` and `LSM_VERSION` in the header.

@@ -382,6 +382,28 @@ impl Profiler {
         Ok(None)
     }
 
+    /// Samples of `metric` recorded over the profiler's lifetime (since it
+    /// was built or last reset). A consumer that remembers this count can
+    /// copy only the samples recorded since with [`Profiler::recent_samples`].
+    pub fn sample_count(&self, metric: ProfilingMetric) -> u64 {
+        self.series[metric.index()].lifetime_count
+    }
+
+    /// Calls `f` with the last `n` samples of `metric`, oldest first (fewer
+    /// when the window holds fewer). O(n), never allocates: this is how the
+    /// dashboard feeds its frame-time chart from what the profiler already
+    /// records, without adding work to [`Profiler::profile_frame`].
+    pub fn recent_samples(&self, metric: ProfilingMetric, n: usize, mut f: impl FnMut(f64)) {
+        let series = &self.series[metric.index()];
+        let capacity = series.samples.len();
+        let n = n.min(series.len);
+        // `next` is the slot after the newest sample; walk back n slots.
+        let start = (series.next + capacity - n) % capacity;
+        for i in 0..n {
+            f(series.samples[(start + i) % capacity]);
+        }
+    }
+
     /// True between a [`PerformanceSignal::Warning`] and the following
     /// [`PerformanceSignal::Recovered`].
     pub fn is_performance_warning_active(&self) -> bool {
@@ -483,6 +505,25 @@ mod tests {
             recovery_after_frames: recover,
         })
         .unwrap()
+    }
+
+    #[test]
+    fn recent_samples_are_the_newest_oldest_first_across_the_wrap() {
+        let mut p = profiler(4, 100, 100);
+        let collect = |p: &Profiler, n| {
+            let mut v = Vec::new();
+            p.recent_samples(ProfilingMetric::DrawCalls, n, |x| v.push(x));
+            v
+        };
+        assert!(collect(&p, 3).is_empty());
+        for i in 1..=6 {
+            p.record_metric(ProfilingMetric::DrawCalls, f64::from(i))
+                .unwrap();
+        }
+        assert_eq!(p.sample_count(ProfilingMetric::DrawCalls), 6);
+        assert_eq!(collect(&p, 2), [5.0, 6.0]);
+        assert_eq!(collect(&p, 10), [3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(p.sample_count(ProfilingMetric::FrameTime), 0);
     }
 
     #[test]

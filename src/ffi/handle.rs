@@ -51,6 +51,11 @@ pub struct LsmManager {
     destroy_requested: bool,
     pub(crate) scratch_requests: Vec<Request>,
     pub(crate) scratch_sources: Vec<StreamingSource>,
+    /// The embedded dashboard, while one runs (`lsm_dashboard_start`);
+    /// pumped from `lsm_update`, stopped and joined when the manager is
+    /// destroyed.
+    #[cfg(feature = "dashboard")]
+    pub(crate) dashboard: Option<crate::dashboard::DashboardServer>,
 }
 
 impl LsmManager {
@@ -68,6 +73,18 @@ impl LsmManager {
             destroy_requested: false,
             scratch_requests: Vec::new(),
             scratch_sources: Vec::new(),
+            #[cfg(feature = "dashboard")]
+            dashboard: None,
+        }
+    }
+
+    /// The per-frame dashboard step (apply queued commands, publish a
+    /// snapshot when due). Does nothing when no dashboard runs or the
+    /// feature is off. Never blocks.
+    pub(crate) fn pump_dashboard(&mut self) {
+        #[cfg(feature = "dashboard")]
+        if let Some(dashboard) = self.dashboard.as_mut() {
+            dashboard.pump(&mut self.core);
         }
     }
 

@@ -12,6 +12,7 @@
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 
 pub mod boundary;
+pub mod dashboard;
 pub mod events;
 pub mod handle;
 pub mod levels;
@@ -28,6 +29,7 @@ pub mod streaming;
 pub mod types;
 pub mod volumes;
 
+pub use dashboard::LsmDashboardConfig;
 pub use handle::{LsmEventCallback, LsmManager};
 pub use loading_screens::LsmLoadingScreenText;
 pub use presets::*;

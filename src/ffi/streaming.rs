@@ -17,6 +17,10 @@ const MAX_SOURCES: usize = 1 << 20;
 /// velocities, a negative or non-finite `dt_seconds` or a bad priority are
 /// refused and change nothing.
 ///
+/// When a dashboard runs (`lsm_dashboard_start`), this is also where the
+/// commands its clients sent are applied and where it gets its snapshots;
+/// that step never waits on the dashboard thread.
+///
 /// Threading: the manager's thread (the game thread). Does not block.
 #[no_mangle]
 pub extern "C" fn lsm_update(
@@ -46,6 +50,9 @@ pub extern "C" fn lsm_update(
                         .map_err(FfiError::from)
                 });
             m.scratch_sources = converted;
+            // The dashboard's per-frame step runs even when the update was
+            // refused, so its commands never wait on the host's input.
+            m.pump_dashboard();
             result
         })
     }

@@ -62,6 +62,12 @@ pub enum LsmStatus {
     NotFound = 14,
     /// The handle does not point to a live object of the expected type.
     InvalidHandle = 15,
+    /// The library was built without the feature this function needs (for
+    /// example `lsm_dashboard_*` in a build without the `dashboard` feature).
+    NotSupported = 16,
+    /// An operating-system I/O operation failed (for example the dashboard
+    /// port is already in use).
+    IoError = 17,
     /// The library hit an internal error (a caught panic); the object is still usable.
     Panic = 100,
 }

@@ -13,6 +13,7 @@ mod lod;
 mod report;
 mod seed;
 mod sources;
+mod status;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -29,6 +30,7 @@ use super::types::{LevelId, Priority, RequestId, StreamingSource, StreamingState
 use super::volume::{resolve_distances, StreamingVolume, VolumeDesc, VolumeSet};
 
 pub use report::PerformanceReport;
+pub use status::LevelStatus;
 
 /// A request the host has been given (or will be given) but not completed.
 #[derive(Clone, Copy, Debug)]
@@ -179,7 +181,18 @@ impl StreamingManager {
     /// implicitly sets its memory estimate and priority; registering the same
     /// name twice is [`StreamingError::DuplicateName`].
     pub fn register_level(&mut self, desc: &LevelDesc) -> StreamingResult<LevelId> {
-        self.levels.register(desc)
+        let adopted = self
+            .levels
+            .find(&desc.name)
+            .map(|id| (id, self.levels.levels[id.0 as usize].memory_mb));
+        let id = self.levels.register(desc)?;
+        if let Some((id, old_mb)) = adopted {
+            // An implicit level may already hold memory: account for the new
+            // estimate like a measured size.
+            self.levels.levels[id.0 as usize].memory_mb = old_mb;
+            self.set_level_memory(id, desc.estimated_memory_mb);
+        }
+        Ok(id)
     }
 
     /// The id of the level named `name`.

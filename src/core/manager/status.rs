@@ -1,0 +1,77 @@
+//! Cheap, allocation-free views of the manager for observers that copy its
+//! state every few frames (the dashboard): fixed-size `Copy` records without
+//! names, so a copy of every level costs a few bytes each.
+
+use crate::core::lod::LodLevel;
+use crate::core::memory::BudgetId;
+use crate::core::types::{LevelId, Priority, StreamingState};
+
+use super::StreamingManager;
+
+/// A level's state without its name or LOD thresholds (see
+/// [`StreamingManager::level_statuses`]). `Copy`, so copying it never allocates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LevelStatus {
+    /// Its id (index into the level table; levels are never removed).
+    pub id: LevelId,
+    /// Current state.
+    pub state: StreamingState,
+    /// Its priority.
+    pub priority: Priority,
+    /// Estimated (or reported) memory in MB.
+    pub memory_mb: f64,
+    /// Wanted by a volume or a manual load.
+    pub wanted: bool,
+    /// Pinned by a manual load.
+    pub pinned: bool,
+    /// Hidden at the host's request.
+    pub hidden_by_host: bool,
+    /// Enabled volumes that want it now.
+    pub wanting_volumes: u32,
+    /// Failed attempts in a row.
+    pub failures: u32,
+    /// True after the last retry failed.
+    pub gave_up: bool,
+    /// Its memory budget, if any.
+    pub budget: Option<BudgetId>,
+    /// Current LOD and auto-adjust flag, when the level has LOD settings.
+    pub lod: Option<(LodLevel, bool)>,
+}
+
+impl StreamingManager {
+    /// Every level's [`LevelStatus`], in id order. No allocation, no name
+    /// copies: pair with [`level_name`](Self::level_name) once per new id.
+    pub fn level_statuses(&self) -> impl Iterator<Item = LevelStatus> + '_ {
+        self.levels
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| LevelStatus {
+                id: LevelId(i as u32),
+                state: l.state,
+                priority: l.priority,
+                memory_mb: l.memory_mb,
+                wanted: l.wanted(),
+                pinned: l.pinned,
+                hidden_by_host: l.hidden_by_host,
+                wanting_volumes: l.want_count,
+                failures: l.failures,
+                gave_up: l.gave_up,
+                budget: l.budget,
+                lod: l.lod.as_ref().map(|s| (s.current_lod, s.auto_adjust)),
+            })
+    }
+
+    /// Memory held by levels in no budget, in MB (part of
+    /// [`get_memory_status`](Self::get_memory_status), without its copy of
+    /// every budget).
+    pub fn unbudgeted_memory_mb(&self) -> f64 {
+        self.unbudgeted_used_mb
+    }
+
+    /// Requests issued since the manager was built (request ids are
+    /// 1, 2, ... so this is also the last id issued).
+    pub fn requests_issued(&self) -> u64 {
+        self.next_request_id - 1
+    }
+}

@@ -1,0 +1,485 @@
+//! The embedded live dashboard: one background thread serving a web page,
+//! JSON snapshots and a WebSocket on one loopback port, so a developer can
+//! open a browser next to the running game and watch streaming live.
+//!
+//! # Threads and data flow
+//!
+//! ```text
+//!  game thread                               dashboard thread ("lsm-dashboard")
+//!  -----------                               -------------------------------
+//!  lsm_update / DashboardServer::pump        accepts, reads and writes every
+//!    1. applies queued commands  <--commands-- client on non-blocking sockets
+//!       through StreamingManager  --results-->  (one thread, no async runtime)
+//!    2. copies a compact Snapshot --snapshot-> turns it into JSON once, sends
+//!       when one is due (rate Hz)  <-recycle--  it to every WebSocket client
+//!  core event listener            --events--> event log
+//! ```
+//!
+//! Every channel is bounded and the game thread only ever uses `try_send` /
+//! `try_recv` on them: it never waits on the dashboard. A full command queue
+//! is answered "busy" to the client; a snapshot the dashboard has not taken
+//! yet is kept and sent at a later pump; events beyond the queue are counted
+//! as dropped. The snapshot is `Copy` records and reused buffers (see
+//! [`snapshot`]): steady-state pumps do not allocate, and all JSON work
+//! happens on the dashboard thread. `lsm_record_frame` is untouched: the
+//! frame-time chart is fed from the samples the profiler already keeps.
+//!
+//! # Security
+//!
+//! A page on any website can make a browser talk to `localhost`, so:
+//! loopback only unless [`DashboardConfig::allow_non_loopback`] is set; the
+//! `Host` header must name the bound host and port (else `421`), which
+//! defeats DNS rebinding; a WebSocket upgrade's `Origin` must be the
+//! dashboard's own origin (else `403`); a random session token (256 bits
+//! from the OS) is required to open the WebSocket (`/ws?token=`) and for
+//! every mutating request (`POST /api/command` with `X-LSM-Token`), else
+//! `401`. Read-only `GET /api/*` and `GET /metrics` are not token-gated:
+//! they are protected from other websites by the `Host` check and the
+//! absence of CORS headers (plus `Cross-Origin-Resource-Policy:
+//! same-origin`), and anything on the machine that can open a loopback
+//! socket can read them, like the game's own log. Request heads are capped
+//! at 8 KiB (`431`), bodies and WebSocket messages at 64 KiB (`413` / close
+//! `1009`), WebSocket clients at [`DashboardConfig::max_clients`] (`503`);
+//! a request not complete within [`DashboardConfig::request_timeout`] is
+//! answered `408` and closed, and a WebSocket client that completes no
+//! message (not even a pong to our pings) for 30 s is closed. Each client's
+//! send queue is bounded: a slow client misses updates (only the newest
+//! waits), it never slows the others. Every response carries a strict
+//! `Content-Security-Policy` (scripts and styles only from the dashboard's
+//! own embedded files, no inline code).
+//!
+//! The page and the protocol are described in `docs/dashboard-protocol.md`.
+
+mod command;
+mod http;
+mod metrics;
+mod server;
+pub mod snapshot;
+mod state;
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::core::{Event, ListenerId, StreamingManager};
+
+pub use command::{Command, CommandError};
+
+/// Version of the WebSocket/JSON protocol (the `protocol` field of every
+/// server message). Bumped on any incompatible change.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Default TCP port.
+pub const DEFAULT_PORT: u16 = 8000;
+/// Default rate of live updates, in Hz.
+pub const DEFAULT_UPDATE_RATE_HZ: f64 = 10.0;
+/// Default limit of WebSocket clients.
+pub const DEFAULT_MAX_CLIENTS: u32 = 8;
+/// Largest accepted update rate, in Hz.
+pub const MAX_UPDATE_RATE_HZ: f64 = 120.0;
+/// Largest accepted client limit.
+pub const MAX_CLIENTS_LIMIT: u32 = 256;
+/// Largest request head (request line and headers) accepted, in bytes.
+pub const MAX_REQUEST_HEAD: usize = 8 * 1024;
+/// Largest request body and WebSocket message accepted, in bytes.
+pub const MAX_MESSAGE: usize = 64 * 1024;
+/// Default time a client has to send a complete request.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Commands the game thread applies per pump at most (the rest wait for the
+/// next frame), so a burst from the page cannot stall a frame.
+const MAX_COMMANDS_PER_PUMP: usize = 16;
+/// Capacity of the command queue (dashboard to game thread).
+const COMMAND_QUEUE: usize = 64;
+/// Capacity of the result queue (game thread to dashboard).
+const RESULT_QUEUE: usize = 256;
+/// Capacity of the event queue (core listener to dashboard).
+const EVENT_QUEUE: usize = 1024;
+
+/// How the dashboard is served.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DashboardConfig {
+    /// Address to bind. Default `127.0.0.1`. Anything but a loopback address
+    /// is refused unless [`allow_non_loopback`](Self::allow_non_loopback).
+    pub bind_address: IpAddr,
+    /// TCP port. Default 8000; 0 picks a free port (read it back with
+    /// [`DashboardServer::port`]).
+    pub port: u16,
+    /// Live updates per second pushed to WebSocket clients (0 < rate <=
+    /// 120). Default 10.
+    pub update_rate_hz: f64,
+    /// WebSocket clients served at once (1..=256); one more gets `503`.
+    /// Default 8.
+    pub max_clients: u32,
+    /// Must be true to bind a non-loopback address (the dashboard can then
+    /// be reached from the network, with the token as the only guard of
+    /// its commands).
+    pub allow_non_loopback: bool,
+    /// Time a client has to send a complete request head and body.
+    /// Default 5 s.
+    pub request_timeout: Duration,
+}
+
+impl Default for DashboardConfig {
+    fn default() -> Self {
+        DashboardConfig {
+            bind_address: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: DEFAULT_PORT,
+            update_rate_hz: DEFAULT_UPDATE_RATE_HZ,
+            max_clients: DEFAULT_MAX_CLIENTS,
+            allow_non_loopback: false,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+}
+
+impl DashboardConfig {
+    /// Checks every field.
+    pub fn validate(&self) -> Result<(), DashboardError> {
+        if !(self.update_rate_hz.is_finite()
+            && self.update_rate_hz > 0.0
+            && self.update_rate_hz <= MAX_UPDATE_RATE_HZ)
+        {
+            return Err(DashboardError::InvalidConfig(format!(
+                "update_rate_hz must be in (0, {MAX_UPDATE_RATE_HZ}], got {}",
+                self.update_rate_hz
+            )));
+        }
+        if self.max_clients == 0 || self.max_clients > MAX_CLIENTS_LIMIT {
+            return Err(DashboardError::InvalidConfig(format!(
+                "max_clients must be between 1 and {MAX_CLIENTS_LIMIT}, got {}",
+                self.max_clients
+            )));
+        }
+        if self.request_timeout.is_zero() {
+            return Err(DashboardError::InvalidConfig(
+                "request_timeout must be greater than 0".into(),
+            ));
+        }
+        if !self.bind_address.is_loopback() && !self.allow_non_loopback {
+            return Err(DashboardError::NonLoopbackRefused(self.bind_address));
+        }
+        Ok(())
+    }
+}
+
+/// Why the dashboard could not start.
+#[derive(Debug)]
+pub enum DashboardError {
+    /// A configuration field is out of range.
+    InvalidConfig(String),
+    /// The bind address is not loopback and `allow_non_loopback` is false.
+    NonLoopbackRefused(IpAddr),
+    /// The socket could not be bound (port in use, address not local, ...).
+    Bind(std::io::Error),
+    /// The operating system's random source failed (no token, no server).
+    Random(String),
+    /// The server thread could not be started.
+    Spawn(std::io::Error),
+}
+
+impl fmt::Display for DashboardError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DashboardError::InvalidConfig(m) => write!(f, "invalid dashboard config: {m}"),
+            DashboardError::NonLoopbackRefused(ip) => write!(
+                f,
+                "refusing to serve the dashboard on non-loopback address {ip}: set allow_non_loopback to do so"
+            ),
+            DashboardError::Bind(e) => write!(f, "cannot bind the dashboard socket: {e}"),
+            DashboardError::Random(m) => write!(f, "cannot generate the session token: {m}"),
+            DashboardError::Spawn(e) => write!(f, "cannot start the dashboard thread: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for DashboardError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DashboardError::Bind(e) | DashboardError::Spawn(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A command on its way to the game thread, with the ticket its result
+/// comes back under.
+pub(crate) struct Envelope {
+    pub(crate) ticket: u64,
+    pub(crate) command: Command,
+}
+
+/// The game thread's answer to an [`Envelope`].
+pub(crate) type CommandResult = (u64, Result<serde_json::Value, CommandError>);
+
+/// State both sides read without locks.
+pub(crate) struct Shared {
+    /// Set by `Drop`; the server thread exits at its next tick.
+    pub(crate) shutdown: AtomicBool,
+    /// Set by the server thread while someone looks (a WebSocket client, a
+    /// recent API request, or no snapshot yet): the game thread only copies
+    /// snapshots while it is set.
+    pub(crate) wanted: AtomicBool,
+    /// Set by the server thread to ask for a snapshot at the next pump,
+    /// whatever the rate (an API request found the last one stale).
+    pub(crate) urgent: AtomicBool,
+    /// Events the core raised that did not fit the event queue.
+    pub(crate) events_dropped: AtomicU64,
+    /// Command results that did not fit the result queue.
+    pub(crate) results_dropped: AtomicU64,
+    /// The game frame events raised now belong to (written by `pump`, read
+    /// by the event listener on the same thread; atomic only to be shared).
+    pub(crate) event_frame: AtomicU64,
+}
+
+/// The game thread's ends of the channels, and what it remembers between pumps.
+struct GameSide {
+    commands: Receiver<Envelope>,
+    results: SyncSender<CommandResult>,
+    snapshots: SyncSender<Box<snapshot::Snapshot>>,
+    recycled: Receiver<Box<snapshot::Snapshot>>,
+    /// Given to the core listener at the first pump.
+    events: Option<SyncSender<(u64, Event)>>,
+    listener: Option<ListenerId>,
+    collector: snapshot::Collector,
+    /// A filled snapshot the server thread had no room for yet.
+    spare: Option<Box<snapshot::Snapshot>>,
+    interval: Duration,
+    last_publish: Option<Instant>,
+    /// A command changed the state: publish at once.
+    force: bool,
+}
+
+/// A running dashboard server. Create it with [`DashboardServer::start`],
+/// call [`pump`](DashboardServer::pump) once per frame on the game thread,
+/// and drop it (or call [`shutdown`](DashboardServer::shutdown)) to stop it:
+/// the drop stops the server thread and joins it (within a few
+/// milliseconds: the thread never blocks on a socket).
+///
+/// ```no_run
+/// use level_streaming::core::StreamingManager;
+/// use level_streaming::dashboard::{DashboardConfig, DashboardServer};
+///
+/// let mut manager = StreamingManager::default();
+/// let mut dashboard = DashboardServer::start(DashboardConfig::default()).unwrap();
+/// println!("open {}", dashboard.url());
+/// loop {
+///     manager.update(&[], 1.0 / 60.0).unwrap();
+///     dashboard.pump(&mut manager); // never blocks
+///     # break;
+/// }
+/// ```
+#[must_use = "dropping the DashboardServer stops it at once"]
+pub struct DashboardServer {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+    game: GameSide,
+    local_addr: SocketAddr,
+    token: String,
+}
+
+impl fmt::Debug for DashboardServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DashboardServer")
+            .field("local_addr", &self.local_addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// 32 random bytes from the operating system, as 64 hex digits.
+fn new_token() -> Result<String, DashboardError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| DashboardError::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl DashboardServer {
+    /// Binds the socket, generates the session token and starts the server
+    /// thread. Refuses an invalid config or a non-loopback address that is
+    /// not explicitly allowed.
+    pub fn start(config: DashboardConfig) -> Result<DashboardServer, DashboardError> {
+        config.validate()?;
+        let token = new_token()?;
+        let listener =
+            std::net::TcpListener::bind(SocketAddr::new(config.bind_address, config.port))
+                .map_err(DashboardError::Bind)?;
+        listener
+            .set_nonblocking(true)
+            .map_err(DashboardError::Bind)?;
+        let local_addr = listener.local_addr().map_err(DashboardError::Bind)?;
+
+        let shared = Arc::new(Shared {
+            shutdown: AtomicBool::new(false),
+            wanted: AtomicBool::new(true),
+            urgent: AtomicBool::new(true),
+            events_dropped: AtomicU64::new(0),
+            results_dropped: AtomicU64::new(0),
+            event_frame: AtomicU64::new(0),
+        });
+        let (command_tx, command_rx) = sync_channel(COMMAND_QUEUE);
+        let (result_tx, result_rx) = sync_channel(RESULT_QUEUE);
+        let (snapshot_tx, snapshot_rx) = sync_channel(1);
+        let (recycle_tx, recycle_rx) = sync_channel(2);
+        let (event_tx, event_rx) = sync_channel(EVENT_QUEUE);
+
+        let interval = Duration::from_secs_f64(1.0 / config.update_rate_hz);
+        let io = server::Server::new(server::Channels {
+            listener,
+            local_addr,
+            config,
+            token: token.clone(),
+            shared: Arc::clone(&shared),
+            commands: command_tx,
+            results: result_rx,
+            snapshots: snapshot_rx,
+            recycle: recycle_tx,
+            events: event_rx,
+        });
+        let thread = std::thread::Builder::new()
+            .name("lsm-dashboard".into())
+            .spawn(move || io.run())
+            .map_err(DashboardError::Spawn)?;
+        Ok(DashboardServer {
+            shared,
+            thread: Some(thread),
+            game: GameSide {
+                commands: command_rx,
+                results: result_tx,
+                snapshots: snapshot_tx,
+                recycled: recycle_rx,
+                events: Some(event_tx),
+                listener: None,
+                collector: snapshot::Collector::default(),
+                spare: None,
+                interval,
+                last_publish: None,
+                force: false,
+            },
+            local_addr,
+            token,
+        })
+    }
+
+    /// The game thread's per-frame entry point (the C ABI calls it from
+    /// `lsm_update`): applies the commands clients queued (at most 16 per
+    /// call) through the same [`StreamingManager`] API the C functions use,
+    /// and copies a snapshot when one is due and someone is watching. Never
+    /// blocks; does not allocate in steady state. At the first call it
+    /// registers an event listener on `manager` for the event log; use one
+    /// manager per server.
+    pub fn pump(&mut self, manager: &mut StreamingManager) {
+        let game = &mut self.game;
+        // Events raised by the commands below belong to the current frame.
+        self.shared
+            .event_frame
+            .store(manager.frame(), Ordering::Relaxed);
+        if let Some(tx) = game.events.take() {
+            let shared = Arc::clone(&self.shared);
+            game.listener = Some(manager.register_event_listener(None, move |event| {
+                let frame = shared.event_frame.load(Ordering::Relaxed);
+                if let Err(TrySendError::Full(_)) = tx.try_send((frame, *event)) {
+                    shared.events_dropped.fetch_add(1, Ordering::Relaxed);
+                }
+            }));
+        }
+        for _ in 0..MAX_COMMANDS_PER_PUMP {
+            let Ok(envelope) = game.commands.try_recv() else {
+                break;
+            };
+            let result = envelope.command.apply(manager);
+            game.force = true;
+            if game.results.try_send((envelope.ticket, result)).is_err() {
+                self.shared.results_dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        // Events raised from now on (the next update, and the host's calls
+        // after it) belong to the next frame.
+        self.shared
+            .event_frame
+            .store(manager.frame() + 1, Ordering::Relaxed);
+        let urgent = self.shared.urgent.load(Ordering::Relaxed);
+        if !(game.force || urgent || self.shared.wanted.load(Ordering::Relaxed)) {
+            return;
+        }
+        let now = Instant::now();
+        let due = game.force
+            || urgent
+            || game
+                .last_publish
+                .is_none_or(|t| now.duration_since(t) >= game.interval);
+        if !due {
+            return;
+        }
+        let mut snap = match game.spare.take() {
+            Some(s) => s,
+            None => game.recycled.try_recv().unwrap_or_default(),
+        };
+        let mark = game.collector.fill(&mut snap, manager);
+        match game.snapshots.try_send(snap) {
+            Ok(()) => {
+                game.collector.commit(mark);
+                game.last_publish = Some(now);
+                game.force = false;
+                if urgent {
+                    self.shared.urgent.store(false, Ordering::Relaxed);
+                }
+            }
+            Err(TrySendError::Full(s)) | Err(TrySendError::Disconnected(s)) => {
+                // The server thread has not taken the previous one yet: keep
+                // the buffer and try again at the next pump.
+                game.spare = Some(s);
+            }
+        }
+    }
+
+    /// The address the server listens on (with the real port).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The port the server listens on (the free port chosen for port 0).
+    pub fn port(&self) -> u16 {
+        self.local_addr.port()
+    }
+
+    /// The session token (64 hex digits): required to open `/ws` and for
+    /// `POST /api/command`.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The URL to open in a browser: `http://HOST:PORT/#token=TOKEN` (the
+    /// token is in the fragment, so it never reaches a log or a referrer).
+    pub fn url(&self) -> String {
+        format!(
+            "http://{}/#token={}",
+            http::authority(self.local_addr),
+            self.token
+        )
+    }
+
+    /// Stops the server like dropping it does, and also removes the event
+    /// listener that [`pump`](Self::pump) registered on `manager` (a dropped
+    /// server's listener stays registered but does nothing).
+    pub fn shutdown(mut self, manager: &mut StreamingManager) {
+        if let Some(id) = self.game.listener.take() {
+            manager.unregister_event_listener(id);
+        }
+        drop(self);
+    }
+}
+
+impl Drop for DashboardServer {
+    fn drop(&mut self) {
+        self.shared.shutdown.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            // The thread polls the flag at least every few milliseconds and
+            // never blocks on a socket, so this join is short.
+            let _ = thread.join();
+        }
+    }
+}
