@@ -21,6 +21,8 @@ pub use error::{StreamingError, StreamingResult};
 pub use events::{Event, EventKind, ListenerId};
 pub use level::{LevelDesc, LevelInfo};
 pub use manager::StreamingManager;
-pub use request::{Request, RequestKind};
-pub use types::{LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId};
+pub use request::{Request, RequestCounts, RequestKind};
+pub use types::{
+    AuthoredSource, LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId,
+};
 pub use volume::{StreamingVolume, VolumeDesc};
