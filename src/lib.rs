@@ -6,6 +6,9 @@
 //!
 //! - [`core`]: the pure-Rust decision engine (no FFI, no I/O).
 //! - [`ffi`]: the C ABI (`lsm_*` functions, header `include/level_streaming.h`).
+//! - [`world`]: the JSON world file (levels, volumes, budgets, LOD, sources).
+//! - [`export`]: Prometheus text exposition and Chrome-trace/Perfetto export.
+//! - [`sim`]: the simulated host behind the `lsm-sim` binary.
 //!
 //! The frame loop, in Rust:
 //!
@@ -26,7 +29,10 @@
 //! ```
 
 pub mod core;
+pub mod export;
 pub mod ffi;
+pub mod sim;
+pub mod world;
 
 /// The crate version, as in `Cargo.toml` and `LSM_VERSION` in the header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -26,6 +26,7 @@ pub mod report;
 pub mod streaming;
 pub mod types;
 pub mod volumes;
+pub mod world;
 
 pub use handle::{LsmEventCallback, LsmManager};
 pub use loading_screens::LsmLoadingScreenText;

@@ -62,6 +62,10 @@ pub enum LsmStatus {
     NotFound = 14,
     /// The handle does not point to a live object of the expected type.
     InvalidHandle = 15,
+    /// Text passed in is not valid JSON, or JSON that does not match the
+    /// expected format (wrong type, missing or unknown member, unsupported
+    /// version); the message gives the line and column.
+    InvalidFormat = 16,
     /// The library hit an internal error (a caught panic); the object is still usable.
     Panic = 100,
 }
