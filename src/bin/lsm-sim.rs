@@ -31,7 +31,7 @@ use level_streaming::world::{parse_world, world_to_json, WorldFile};
 
 /// Simulates a game streaming a world with the Level Streaming Manager.
 #[derive(Parser, Debug)]
-#[command(name = "lsm-sim", version, about, long_about = None)]
+#[command(name = "lsm-sim", version)]
 struct Args {
     /// World file (JSON, see docs/world-format.md); the built-in demo world
     /// when omitted.
@@ -238,7 +238,7 @@ fn sim_config(args: &Args) -> Result<SimConfig, String> {
 fn run_headless(sim: &mut Simulation, frames: u64) {
     let bar = ProgressBar::new(frames);
     bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} frames  {per_sec}  eta {eta}  {msg}")
+        ProgressStyle::with_template("{bar:40} {pos}/{len} frames [{elapsed}<{eta}]  {msg}")
             .expect("valid template"),
     );
     for i in 0..frames {

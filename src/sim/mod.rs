@@ -316,6 +316,7 @@ impl Simulation {
             .map(|l| l.lod.map_or(LodLevel::Ultra, |s| s.current_lod))
             .collect();
         let n = motion.len();
+        let host = SimHost::new(config.host.clone());
         Ok(Simulation {
             trace: config.trace.then(TraceRecorder::default),
             recording: config
@@ -327,7 +328,7 @@ impl Simulation {
             hitch_levels: vec![false; levels],
             config,
             manager,
-            host: SimHost::new(HostConfig::default()),
+            host,
             motion,
             rng,
             time: 0.0,
@@ -348,13 +349,7 @@ impl Simulation {
             completions: Vec::new(),
             requests: Vec::new(),
             teleport_list: Vec::new(),
-        }
-        .with_host())
-    }
-
-    fn with_host(mut self) -> Self {
-        self.host = SimHost::new(self.config.host.clone());
-        self
+        })
     }
 
     /// The manager (for status, exports and the dashboard).
