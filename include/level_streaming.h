@@ -195,7 +195,7 @@ enum LsmStatus
    * expected format (wrong type, missing or unknown member, unsupported
    * version); the message gives the line and column.
    */
-  LSM_STATUS_INVALID_FORMAT = 16,
+  LSM_STATUS_INVALID_FORMAT = 18,
   /**
    * The library hit an internal error (a caught panic); the object is still usable.
    */

@@ -51,7 +51,7 @@ fn headless_run_writes_summary_trace_metrics_and_a_replayable_recording() {
     assert!(trace["traceEvents"].as_array().unwrap().len() > 10);
     assert!(std::fs::read_to_string(file("metrics.txt"))
         .unwrap()
-        .contains("lsm_levels{state=\"active\"}"));
+        .contains("lsm_levels{state=\"ACTIVE\"}"));
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(file("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["frames"], 300);

@@ -331,7 +331,7 @@ fn prometheus_exposition_reports_levels_memory_frame_times_and_requests() {
             .2
     };
     assert_eq!(types["lsm_levels"], "gauge");
-    assert_eq!(types["lsm_frame_time_ms"], "summary");
+    assert_eq!(types["lsm_frame_time_milliseconds"], "summary");
     assert_eq!(types["lsm_requests_issued_total"], "counter");
     let by_state: f64 = samples
         .iter()
@@ -343,11 +343,17 @@ fn prometheus_exposition_reports_levels_memory_frame_times_and_requests() {
         .levels()
         .filter(|l| l.state == StreamingState::Active)
         .count();
-    assert_eq!(get("lsm_levels", "state=\"active\"") as usize, active);
+    assert_eq!(get("lsm_levels", "state=\"ACTIVE\"") as usize, active);
     for b in m.memory_budgets() {
         let label = format!("budget=\"{}\"", b.name);
-        assert_eq!(get("lsm_memory_used_mb", &label), b.current_usage_mb);
-        assert_eq!(get("lsm_memory_max_mb", &label), b.max_memory_mb);
+        assert_eq!(
+            get("lsm_memory_budget_used_megabytes", &label),
+            b.current_usage_mb
+        );
+        assert_eq!(
+            get("lsm_memory_budget_max_megabytes", &label),
+            b.max_memory_mb
+        );
     }
     for kind in RequestKind::ALL {
         let label = format!("kind=\"{}\"", kind.name().to_ascii_lowercase());
@@ -357,10 +363,10 @@ fn prometheus_exposition_reports_levels_memory_frame_times_and_requests() {
         );
     }
     assert!(get("lsm_requests_issued_total", "kind=\"load\"") > 0.0);
-    let p50 = get("lsm_frame_time_ms", "quantile=\"0.5\"");
-    let p99 = get("lsm_frame_time_ms", "quantile=\"0.99\"");
+    let p50 = get("lsm_frame_time_milliseconds", "quantile=\"0.5\"");
+    let p99 = get("lsm_frame_time_milliseconds", "quantile=\"0.99\"");
     assert!(p50 > 0.0 && p50 <= p99, "{p50} {p99}");
-    assert_eq!(get("lsm_frame_time_ms_count", ""), 1200.0);
+    assert_eq!(get("lsm_frame_time_milliseconds_count", ""), 1200.0);
     assert_eq!(get("lsm_frames_total", ""), 1200.0);
 }
 
@@ -375,10 +381,12 @@ fn prometheus_labels_are_escaped() {
     .unwrap();
     let text = prometheus::render(&m);
     assert!(
-        text.contains("lsm_memory_max_mb{budget=\"odd \\\"name\\\"\\\\with\\nnewline\"} 10\n"),
+        text.contains(
+            "lsm_memory_budget_max_megabytes{budget=\"odd \\\"name\\\"\\\\with\\nnewline\"} 10\n"
+        ),
         "{text}"
     );
     // No frame recorded yet: no quantiles, but sum and count are there.
     assert!(!text.contains("quantile="));
-    assert!(text.contains("lsm_frame_time_ms_count 0\n"));
+    assert!(text.contains("lsm_frame_time_milliseconds_count 0\n"));
 }

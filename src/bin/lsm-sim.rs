@@ -99,7 +99,7 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1")]
     dashboard_addr: String,
     /// Dashboard port (0 = any free port).
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 8000)]
     dashboard_port: u16,
     /// Dashboard update rate in Hz.
     #[arg(long, default_value_t = 10.0)]
@@ -325,6 +325,9 @@ fn run_realtime(sim: &mut Simulation, frames: Option<u64>, args: &Args) -> Resul
             deadline = now;
         }
     }
+
+    #[cfg(feature = "dashboard")]
+    dashboard::stop(dashboard, sim);
     Ok(())
 }
 
@@ -354,11 +357,14 @@ fn run_replay(path: &PathBuf) -> Result<ExitCode, String> {
 // ==========================================================================
 // DASHBOARD WIRING (issue 5) -- TO COMPLETE AT MERGE.
 //
-// The real-time loop above calls exactly two things: `dashboard::start`
-// once before the first frame and `dashboard::pump` once per frame, after
-// `sim.step()`. Both are compiled only with the `dashboard` feature, which
-// does not exist on this branch (see `[lints.rust]` in Cargo.toml). At
-// merge, make the names below match the real `DashboardServer` API.
+// The real-time loop above makes exactly three calls: `dashboard::start`
+// once before the first frame, `dashboard::pump` once per frame right after
+// `sim.step()`, and `dashboard::stop` after the last frame. This module is
+// compiled only with the `dashboard` feature, which does not exist on this
+// branch (see `[lints.rust]` in Cargo.toml). The calls below follow the
+// `DashboardServer` API of the `dashboard` branch as of 23bd1a1 (start /
+// pump / url / shutdown, `DashboardConfig { bind_address, port,
+// update_rate_hz, .. }`); check them against what is merged.
 // ==========================================================================
 #[cfg(feature = "dashboard")]
 mod dashboard {
@@ -367,31 +373,38 @@ mod dashboard {
 
     use super::Args;
 
-    /// The running dashboard server (dropped, and so shut down, at exit).
-    pub struct Dashboard {
-        server: DashboardServer,
-    }
-
-    /// Starts the server and prints its URL (with the session token).
-    pub fn start(args: &Args) -> Result<Dashboard, String> {
+    /// Starts the server and prints its URL (the session token is in it).
+    pub fn start(args: &Args) -> Result<DashboardServer, String> {
+        let bind_address = args
+            .dashboard_addr
+            .parse()
+            .map_err(|e| format!("--dashboard-addr {}: {e}", args.dashboard_addr))?;
         let server = DashboardServer::start(DashboardConfig {
-            address: args.dashboard_addr.clone(),
+            bind_address,
             port: args.dashboard_port,
-            rate_hz: args.dashboard_rate,
+            update_rate_hz: args.dashboard_rate,
             ..DashboardConfig::default()
         })
         .map_err(|e| format!("dashboard: {e}"))?;
         println!("dashboard: {}", server.url());
-        Ok(Dashboard { server })
+        Ok(server)
     }
 
-    /// Once per frame on the simulation thread.
-    pub fn pump(dashboard: &mut Dashboard, sim: &mut Simulation) {
-        // MERGE: if the server serves `/metrics` and the trace download from
-        // data the game thread publishes, publish here, for example
-        //   dashboard.server.publish_metrics(level_streaming::export::prometheus::render(sim.manager()));
-        //   dashboard.server.publish_trace(|| sim.trace_json().unwrap_or_default());
-        // (both are pure functions of the manager / the simulation's recorder).
-        dashboard.server.pump(sim.manager_mut());
+    /// Once per frame on the simulation thread: applies the dashboard's
+    /// commands and publishes a snapshot when one is due.
+    pub fn pump(server: &mut DashboardServer, sim: &mut Simulation) {
+        server.pump(sim.manager_mut());
+        // MERGE: the dashboard serves /metrics from its own snapshot
+        // (src/dashboard/metrics.rs); to report requests by kind there, copy
+        // `manager.request_counts()` (a Copy struct) into the snapshot, or
+        // serve `level_streaming::export::prometheus::render(manager)`, which
+        // uses the same metric names. For a trace download, publish
+        // `sim.trace_json()` (the simulation keeps a trace when this feature
+        // is on, see `sim_config`) through whatever endpoint the server adds.
+    }
+
+    /// Stops the server and removes its event listener from the manager.
+    pub fn stop(server: DashboardServer, sim: &mut Simulation) {
+        server.shutdown(sim.manager_mut());
     }
 }

@@ -1,7 +1,14 @@
 //! Prometheus text exposition format (version 0.0.4) of a manager: levels
 //! by state, memory by budget, frame-time quantiles, requests by kind, and a
 //! few gauges of the streaming machinery. [`render`] is a pure function of
-//! the manager's state; the dashboard serves its output at `/metrics`.
+//! the manager's state (`lsm-sim --metrics` writes it). Metric names and
+//! labels follow the dashboard's `/metrics` (issue 5): megabytes and
+//! milliseconds spelled out, states in upper case (`state="ACTIVE"`),
+//! request kinds in lower case (`kind="make_visible"`).
+//!
+//! The frame-time summary's quantiles cover the profiler window (nearest
+//! rank); `_sum` and `_count` cover the whole run, as Prometheus expects of
+//! a summary.
 
 use std::fmt::Write;
 
@@ -102,13 +109,18 @@ pub fn render(manager: &StreamingManager) -> String {
     }
     w.family("lsm_levels", "gauge", "Levels by streaming state.");
     for state in STATES {
-        let name = state.name().to_ascii_lowercase();
         w.sample(
             "lsm_levels",
-            &[("state", &name)],
+            &[("state", state.name())],
             counts[state as usize] as f64,
         );
     }
+    w.family(
+        "lsm_streaming_sources",
+        "gauge",
+        "Streaming sources of the last update.",
+    );
+    w.sample("lsm_streaming_sources", &[], manager.sources().len() as f64);
     w.family("lsm_volumes", "gauge", "Live streaming volumes.");
     w.sample("lsm_volumes", &[], manager.volume_count() as f64);
     w.family(
@@ -124,24 +136,28 @@ pub fn render(manager: &StreamingManager) -> String {
 
     let memory = manager.get_memory_status();
     w.family(
-        "lsm_memory_used_mb",
+        "lsm_memory_budget_used_megabytes",
         "gauge",
         "Memory held by the levels of each budget, in MB.",
     );
     for b in &memory.budgets {
         w.sample(
-            "lsm_memory_used_mb",
+            "lsm_memory_budget_used_megabytes",
             &[("budget", &b.name)],
             b.current_usage_mb,
         );
     }
     w.family(
-        "lsm_memory_max_mb",
+        "lsm_memory_budget_max_megabytes",
         "gauge",
         "Maximum of each budget, in MB.",
     );
     for b in &memory.budgets {
-        w.sample("lsm_memory_max_mb", &[("budget", &b.name)], b.max_memory_mb);
+        w.sample(
+            "lsm_memory_budget_max_megabytes",
+            &[("budget", &b.name)],
+            b.max_memory_mb,
+        );
     }
     w.family(
         "lsm_memory_budget_state",
@@ -157,42 +173,50 @@ pub fn render(manager: &StreamingManager) -> String {
         w.sample("lsm_memory_budget_state", &[("budget", &b.name)], state);
     }
     w.family(
-        "lsm_memory_unbudgeted_mb",
+        "lsm_memory_unbudgeted_megabytes",
         "gauge",
         "Memory held by levels in no budget, in MB.",
     );
-    w.sample("lsm_memory_unbudgeted_mb", &[], memory.unbudgeted_memory_mb);
+    w.sample(
+        "lsm_memory_unbudgeted_megabytes",
+        &[],
+        memory.unbudgeted_memory_mb,
+    );
     w.family(
-        "lsm_memory_total_used_mb",
+        "lsm_memory_used_megabytes",
         "gauge",
         "Memory held by all levels, in MB.",
     );
-    w.sample("lsm_memory_total_used_mb", &[], memory.used_memory_mb);
+    w.sample("lsm_memory_used_megabytes", &[], memory.used_memory_mb);
 
     let frame = manager.get_metric_stats(ProfilingMetric::FrameTime);
     w.family(
-        "lsm_frame_time_ms",
+        "lsm_frame_time_milliseconds",
         "summary",
         "Frame time in ms: quantiles over the profiler window (nearest rank), sum and count over the run.",
     );
     if frame.count > 0 {
         for (q, v) in [("0.5", frame.p50), ("0.95", frame.p95), ("0.99", frame.p99)] {
-            w.sample("lsm_frame_time_ms", &[("quantile", q)], v);
+            w.sample("lsm_frame_time_milliseconds", &[("quantile", q)], v);
         }
     }
     w.sample(
-        "lsm_frame_time_ms_sum",
+        "lsm_frame_time_milliseconds_sum",
         &[],
         frame.lifetime_mean * frame.lifetime_count as f64,
     );
-    w.sample("lsm_frame_time_ms_count", &[], frame.lifetime_count as f64);
+    w.sample(
+        "lsm_frame_time_milliseconds_count",
+        &[],
+        frame.lifetime_count as f64,
+    );
     w.family(
-        "lsm_frame_time_target_ms",
+        "lsm_frame_time_target_milliseconds",
         "gauge",
         "Frame-time target of performance warnings, in ms.",
     );
     w.sample(
-        "lsm_frame_time_target_ms",
+        "lsm_frame_time_target_milliseconds",
         &[],
         manager.profiler().config().target_frame_time_ms,
     );
@@ -238,12 +262,12 @@ pub fn render(manager: &StreamingManager) -> String {
         f64::from(manager.loads_in_flight()),
     );
     w.family(
-        "lsm_requests_pending",
+        "lsm_pending_requests",
         "gauge",
         "Requests issued and not yet taken by the host.",
     );
     w.sample(
-        "lsm_requests_pending",
+        "lsm_pending_requests",
         &[],
         manager.pending_request_count() as f64,
     );

@@ -65,7 +65,9 @@ pub enum LsmStatus {
     /// Text passed in is not valid JSON, or JSON that does not match the
     /// expected format (wrong type, missing or unknown member, unsupported
     /// version); the message gives the line and column.
-    InvalidFormat = 16,
+    // 16 and 17 are NOT_SUPPORTED and IO_ERROR of the dashboard (issue 5),
+    // developed in parallel; this value is chosen not to collide with them.
+    InvalidFormat = 18,
     /// The library hit an internal error (a caught panic); the object is still usable.
     Panic = 100,
 }
