@@ -383,10 +383,11 @@ impl SourceMotion {
     /// The sources as the manager sees them now.
     pub fn sources_into(&self, out: &mut Vec<StreamingSource>) {
         out.clear();
-        out.extend(self.movers.iter().map(|m| StreamingSource {
-            position: m.position,
-            velocity: m.velocity,
-            priority: m.priority,
+        out.extend(self.movers.iter().map(|m| {
+            let mut source = StreamingSource::at(m.position);
+            source.velocity = m.velocity;
+            source.priority = m.priority;
+            source
         }));
     }
 

@@ -242,11 +242,12 @@ pub struct WorldSource {
 impl WorldSource {
     /// As a core streaming source.
     pub fn to_source(&self) -> StreamingSource {
-        StreamingSource {
-            position: self.position.into(),
-            velocity: self.velocity.into(),
-            priority: self.priority,
-        }
+        // Built from `at` so that fields added to sources later keep their
+        // defaults.
+        let mut source = StreamingSource::at(self.position.into());
+        source.velocity = self.velocity.into();
+        source.priority = self.priority;
+        source
     }
 }
 
