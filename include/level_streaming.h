@@ -201,6 +201,12 @@ enum LsmStatus
    */
   LSM_STATUS_IO_ERROR = 17,
   /**
+   * Text passed in is not valid JSON, or JSON that does not match the
+   * expected format (wrong type, missing or unknown member, unsupported
+   * version); the message gives the line and column.
+   */
+  LSM_STATUS_INVALID_FORMAT = 18,
+  /**
    * The library hit an internal error (a caught panic); the object is still usable.
    */
   LSM_STATUS_PANIC = 100,
@@ -2083,6 +2089,49 @@ LsmStatus lsm_set_volume_distances(struct LsmManager *manager,
  * Threading: the manager's thread.
  */
 size_t lsm_volume_count(const struct LsmManager *manager);
+
+/**
+ * Imports a world file (JSON, `len` bytes of UTF-8 at `json`, no NUL
+ * needed) into the manager: its budgets, levels with budgets and LOD
+ * settings, volumes and authored sources are added to what the manager
+ * already holds.
+ *
+ * All or nothing: every item is checked against the file and the manager
+ * before anything is applied, so on any error the manager is unchanged.
+ * Errors: `INVALID_FORMAT` (not JSON, cut short, wrong type, unknown or
+ * missing member, unsupported version), `INVALID_UTF8`, and for items that
+ * cannot be applied the status the matching single call would give
+ * (`UNKNOWN_LEVEL` for a volume naming a level neither in the file nor in
+ * the manager, `DUPLICATE_NAME` for a name already in use,
+ * `NON_FINITE_VALUE`, `NEGATIVE_VALUE`, `UNLOAD_BELOW_LOAD`, `NOT_FOUND`
+ * for an unknown budget). The last error message names the line, column
+ * and path of the offending value. `out_line` and `out_column` may be NULL;
+ * otherwise, unlike other outputs, they are written on failure only: the
+ * 1-based line and column of the error, or 0 when it has no position.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_load_world_json(struct LsmManager *manager,
+                              const char *json,
+                              size_t len,
+                              size_t *out_line,
+                              size_t *out_column);
+
+/**
+ * Copies the manager's layout as a world file (pretty-printed JSON,
+ * NUL-terminated) into `buf`: every budget, level (with budget and LOD
+ * settings), volume (with its resolved unload distance) and authored
+ * source. Loading it into an empty manager and saving again gives the same
+ * text. If `cap` is too small it returns `BUFFER_TOO_SMALL`, writes the
+ * needed length (without the NUL) to `out_len` and leaves `buf` untouched;
+ * call with `buf` NULL and `cap` 0 to ask for the length.
+ *
+ * Threading: the manager's thread.
+ */
+LsmStatus lsm_save_world_json(const struct LsmManager *manager,
+                              char *buf,
+                              size_t cap,
+                              size_t *out_len);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -8,6 +8,9 @@
 //! - [`ffi`]: the C ABI (`lsm_*` functions, header `include/level_streaming.h`).
 //! - [`dashboard`] (feature `dashboard`, on by default): the embedded live
 //!   dashboard, HTTP and WebSocket on one loopback port.
+//! - [`world`]: the JSON world file (levels, volumes, budgets, LOD, sources).
+//! - [`export`]: Prometheus text exposition and Chrome-trace/Perfetto export.
+//! - [`sim`]: the simulated host behind the `lsm-sim` binary.
 //!
 //! The frame loop, in Rust:
 //!
@@ -32,7 +35,10 @@
 pub mod core;
 #[cfg(feature = "dashboard")]
 pub mod dashboard;
+pub mod export;
 pub mod ffi;
+pub mod sim;
+pub mod world;
 
 /// The crate version, as in `Cargo.toml` and `LSM_VERSION` in the header.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

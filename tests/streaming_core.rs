@@ -604,3 +604,61 @@ fn every_bad_input_is_refused_without_change() {
     };
     assert!(StreamingManager::new(bad_config).is_err());
 }
+
+#[test]
+fn request_counters_follow_issues_completions_and_failures() {
+    let (mut m, _) = one_volume(StreamingConfig::default());
+    assert_eq!(*m.request_counts(), RequestCounts::default());
+    m.update(&[src(0.0)], 0.1).unwrap();
+    let mut batch = Vec::new();
+    m.take_requests(usize::MAX, &mut batch);
+    assert_eq!(batch.len(), 1);
+    // A failed load: issued 1, completed 1, failed 1.
+    m.complete_request(batch[0].id, false).unwrap();
+    let c = *m.request_counts();
+    assert_eq!(c.issued(RequestKind::Load), 1);
+    assert_eq!(c.completed(RequestKind::Load), 1);
+    assert_eq!(c.failed(RequestKind::Load), 1);
+    // Refused completions count nothing.
+    assert!(m.complete_request(batch[0].id, true).is_err());
+    assert_eq!(*m.request_counts(), c);
+    // The retry after the backoff, then visible: two loads, one visible.
+    m.update(&[src(0.0)], 1.0).unwrap();
+    settle(&mut m);
+    let c = *m.request_counts();
+    assert_eq!(c.issued(RequestKind::Load), 2);
+    assert_eq!(c.completed(RequestKind::Load), 2);
+    assert_eq!(c.failed(RequestKind::Load), 1);
+    assert_eq!(c.issued(RequestKind::MakeVisible), 1);
+    assert_eq!(c.completed(RequestKind::MakeVisible), 1);
+    // Leaving: one unload issued, not yet completed.
+    m.update(&[src(10_000.0)], 0.1).unwrap();
+    let c = *m.request_counts();
+    assert_eq!(c.issued(RequestKind::Unload), 1);
+    assert_eq!(c.completed(RequestKind::Unload), 0);
+    assert_eq!(c.failed.iter().sum::<u64>(), 1);
+    assert_eq!(RequestKind::ALL.map(RequestKind::index), [0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn authored_sources_are_named_unique_and_finite() {
+    let mut m = StreamingManager::default();
+    let s = AuthoredSource {
+        name: "player".into(),
+        source: src(1.0),
+    };
+    m.add_authored_source(s.clone()).unwrap();
+    assert!(matches!(
+        m.add_authored_source(s.clone()),
+        Err(StreamingError::DuplicateName { kind: "source", .. })
+    ));
+    let mut bad = s.clone();
+    bad.name = "cam".into();
+    bad.source.velocity.z = f64::NAN;
+    assert!(matches!(
+        m.add_authored_source(bad),
+        Err(StreamingError::NonFiniteValue { .. })
+    ));
+    assert_eq!(m.authored_sources(), &[s]);
+    assert_eq!(m.find_authored_source("player").unwrap().source, src(1.0));
+}

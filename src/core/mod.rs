@@ -22,6 +22,8 @@ pub use error::{StreamingError, StreamingResult};
 pub use events::{Event, EventKind, ListenerId, SourceStreamingState, StreamHandle};
 pub use level::{LevelDesc, LevelInfo};
 pub use manager::StreamingManager;
-pub use request::{Request, RequestKind};
-pub use types::{LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId};
+pub use request::{Request, RequestCounts, RequestKind};
+pub use types::{
+    AuthoredSource, LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId,
+};
 pub use volume::{StreamingVolume, VolumeDesc};

@@ -23,6 +23,23 @@ pub enum RequestKind {
 }
 
 impl RequestKind {
+    /// Number of request kinds.
+    pub const COUNT: usize = 5;
+
+    /// Every kind, in numeric order.
+    pub const ALL: [RequestKind; RequestKind::COUNT] = [
+        RequestKind::Load,
+        RequestKind::MakeVisible,
+        RequestKind::Hide,
+        RequestKind::Unload,
+        RequestKind::SetLod,
+    ];
+
+    /// Index of the kind in per-kind arrays (its numeric value).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Upper-case name.
     pub fn name(self) -> &'static str {
         match self {
@@ -53,4 +70,34 @@ pub struct Request {
     /// The level's LOD: the one to apply for SET_LOD, the one to show with
     /// for MAKE_VISIBLE; informational otherwise.
     pub lod: LodLevel,
+}
+
+/// Lifetime request counters of a manager, per kind (index with
+/// [`RequestKind::index`]). Kept by the core so that exporters (Prometheus,
+/// the dashboard) can report requests by kind without watching every call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestCounts {
+    /// Requests issued.
+    pub issued: [u64; RequestKind::COUNT],
+    /// Requests the host completed.
+    pub completed: [u64; RequestKind::COUNT],
+    /// Of the completed ones, those the host reported as failed.
+    pub failed: [u64; RequestKind::COUNT],
+}
+
+impl RequestCounts {
+    /// Requests of `kind` issued so far.
+    pub fn issued(&self, kind: RequestKind) -> u64 {
+        self.issued[kind.index()]
+    }
+
+    /// Requests of `kind` completed so far (successfully or not).
+    pub fn completed(&self, kind: RequestKind) -> u64 {
+        self.completed[kind.index()]
+    }
+
+    /// Requests of `kind` that failed.
+    pub fn failed(&self, kind: RequestKind) -> u64 {
+        self.failed[kind.index()]
+    }
 }

@@ -222,3 +222,15 @@ impl StreamingSource {
         )
     }
 }
+
+/// A named streaming source authored with the world (a player start, a
+/// cinematic camera). The manager keeps these for the host and saves them
+/// with the world; streaming itself follows the sources given to each
+/// `update`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuthoredSource {
+    /// Unique name.
+    pub name: String,
+    /// The source (position, velocity, priority).
+    pub source: StreamingSource,
+}

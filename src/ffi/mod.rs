@@ -28,6 +28,7 @@ pub mod sources;
 pub mod streaming;
 pub mod types;
 pub mod volumes;
+pub mod world;
 
 pub use dashboard::LsmDashboardConfig;
 pub use handle::{LsmEventCallback, LsmManager};

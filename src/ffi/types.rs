@@ -68,6 +68,10 @@ pub enum LsmStatus {
     /// An operating-system I/O operation failed (for example the dashboard
     /// port is already in use).
     IoError = 17,
+    /// Text passed in is not valid JSON, or JSON that does not match the
+    /// expected format (wrong type, missing or unknown member, unsupported
+    /// version); the message gives the line and column.
+    InvalidFormat = 18,
     /// The library hit an internal error (a caught panic); the object is still usable.
     Panic = 100,
 }

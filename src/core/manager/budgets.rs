@@ -135,6 +135,21 @@ impl StreamingManager {
         }
     }
 
+    /// Memory held by levels in no budget, in MB (cheap; no allocation).
+    pub fn unbudgeted_memory_mb(&self) -> f64 {
+        self.unbudgeted_used_mb
+    }
+
+    /// Memory held by all levels, budgeted or not, in MB (cheap; no allocation).
+    pub fn used_memory_mb(&self) -> f64 {
+        self.budgets
+            .budgets
+            .iter()
+            .map(|b| b.current_usage_mb)
+            .sum::<f64>()
+            + self.unbudgeted_used_mb
+    }
+
     /// Memory the level's budget has left (infinite for a level in no budget).
     pub(super) fn available_memory_for(&self, level: LevelId) -> f64 {
         match self.levels.levels[level.0 as usize].budget {

@@ -25,8 +25,10 @@ use super::loading_screen::{LoadingScreenId, LoadingScreens};
 use super::memory::BudgetTable;
 use super::occlusion::{OcclusionCostModel, OcclusionStats};
 use super::profiler::Profiler;
-use super::request::{Request, RequestKind};
-use super::types::{LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId};
+use super::request::{Request, RequestCounts, RequestKind};
+use super::types::{
+    AuthoredSource, LevelId, Priority, RequestId, StreamingSource, StreamingState, Vec3, VolumeId,
+};
 use super::volume::{resolve_distances, StreamingVolume, VolumeDesc, VolumeSet};
 
 pub use report::PerformanceReport;
@@ -110,6 +112,10 @@ pub struct StreamingManager {
     /// Exponential moving average of recorded frame times (ms), for LOD.
     smoothed_frame_time_ms: f64,
     smoothed_frame_samples: u64,
+    /// Lifetime request counters per kind.
+    request_counts: RequestCounts,
+    /// Sources authored with the world (kept for the host, saved with it).
+    authored_sources: Vec<AuthoredSource>,
 }
 
 impl Default for StreamingManager {
@@ -152,6 +158,8 @@ impl StreamingManager {
             incomplete: false,
             now: 0.0,
             frame: 0,
+            request_counts: RequestCounts::default(),
+            authored_sources: Vec::new(),
         })
     }
 
@@ -198,6 +206,14 @@ impl StreamingManager {
     /// The id of the level named `name`.
     pub fn find_level(&self, name: &str) -> StreamingResult<LevelId> {
         self.levels.id_of(name)
+    }
+
+    /// True when level `id` was registered by the host (or a world file),
+    /// false when it exists only because a volume named it. Registering a
+    /// level of the second kind adopts it; registering one of the first kind
+    /// again is a duplicate.
+    pub fn is_level_registered(&self, id: LevelId) -> StreamingResult<bool> {
+        Ok(!self.levels.get(id)?.implicit)
     }
 
     /// The name of level `id`.
@@ -363,6 +379,42 @@ impl StreamingManager {
         self.volumes.index_memory_bytes()
     }
 
+    // ----- authored sources ---------------------------------------------
+
+    /// Adds a source authored with the world (see [`AuthoredSource`]). Its
+    /// name must be unique and its position and velocity finite.
+    pub fn add_authored_source(&mut self, source: AuthoredSource) -> StreamingResult<()> {
+        super::error::check_name("source", &source.name)?;
+        if !source.source.position.is_finite() {
+            return Err(StreamingError::NonFiniteValue {
+                what: "source position",
+            });
+        }
+        if !source.source.velocity.is_finite() {
+            return Err(StreamingError::NonFiniteValue {
+                what: "source velocity",
+            });
+        }
+        if self.find_authored_source(&source.name).is_some() {
+            return Err(StreamingError::DuplicateName {
+                kind: "source",
+                name: source.name,
+            });
+        }
+        self.authored_sources.push(source);
+        Ok(())
+    }
+
+    /// The authored source named `name`.
+    pub fn find_authored_source(&self, name: &str) -> Option<&AuthoredSource> {
+        self.authored_sources.iter().find(|s| s.name == name)
+    }
+
+    /// All authored sources, in the order they were added.
+    pub fn authored_sources(&self) -> &[AuthoredSource] {
+        &self.authored_sources
+    }
+
     // ----- the frame ----------------------------------------------------
 
     /// One frame: applies the wanting rule for `sources`, advances time by
@@ -441,6 +493,11 @@ impl StreamingManager {
         self.loads_in_flight
     }
 
+    /// Lifetime counts of requests issued, completed and failed, per kind.
+    pub fn request_counts(&self) -> &RequestCounts {
+        &self.request_counts
+    }
+
     /// The host reports that request `id` finished. On success the level
     /// advances; a failed load is retried with exponential backoff, then
     /// reported with [`Event::LoadFailed`]. Unknown ids and second
@@ -491,6 +548,10 @@ impl StreamingManager {
 
         // Validated: from here on the completion is applied in full.
         self.outstanding.remove(&id);
+        self.request_counts.completed[o.kind.index()] += 1;
+        if !success {
+            self.request_counts.failed[o.kind.index()] += 1;
+        }
         if o.queued {
             self.pending.retain(|r| r.id != id);
         }
@@ -954,6 +1015,7 @@ impl StreamingManager {
     fn issue(&mut self, c: Candidate) {
         let id = RequestId(self.next_request_id);
         self.next_request_id += 1;
+        self.request_counts.issued[c.kind.index()] += 1;
         self.outstanding.insert(
             id,
             Outstanding {

@@ -62,13 +62,6 @@ impl StreamingManager {
             })
     }
 
-    /// Memory held by levels in no budget, in MB (part of
-    /// [`get_memory_status`](Self::get_memory_status), without its copy of
-    /// every budget).
-    pub fn unbudgeted_memory_mb(&self) -> f64 {
-        self.unbudgeted_used_mb
-    }
-
     /// Requests issued since the manager was built (request ids are
     /// 1, 2, ... so this is also the last id issued).
     pub fn requests_issued(&self) -> u64 {
