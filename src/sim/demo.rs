@@ -232,12 +232,14 @@ pub fn demo_world() -> WorldFile {
             position: v(px, py, 0.0),
             velocity: WorldVec3::default(),
             priority: Priority::High,
+            look_ahead_seconds: 0.0,
         },
         WorldSource {
             name: "drone".into(),
             position: v(dx, dy, 0.0),
             velocity: WorldVec3::default(),
             priority: Priority::Normal,
+            look_ahead_seconds: 0.0,
         },
     ];
     world

@@ -237,6 +237,13 @@ pub struct WorldSource {
     /// Priority (default NORMAL).
     #[serde(default)]
     pub priority: Priority,
+    /// Velocity look-ahead in seconds (default 0: none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub look_ahead_seconds: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 impl WorldSource {
@@ -247,6 +254,7 @@ impl WorldSource {
         let mut source = StreamingSource::at(self.position.into());
         source.velocity = self.velocity.into();
         source.priority = self.priority;
+        source.look_ahead_seconds = self.look_ahead_seconds;
         source
     }
 }
@@ -511,6 +519,8 @@ pub fn validate_world(world: &WorldFile, manager: &StreamingManager) -> Result<(
         }
         check_vec3(&p.key("position"), s.position, "source position")?;
         check_vec3(&p.key("velocity"), s.velocity, "source velocity")?;
+        check_non_negative("look_ahead_seconds", s.look_ahead_seconds)
+            .map_err(|e| inv(p.key("look_ahead_seconds"), e))?;
     }
     Ok(())
 }
@@ -636,6 +646,7 @@ pub fn save_world(manager: &StreamingManager) -> WorldFile {
                 position: s.source.position.into(),
                 velocity: s.source.velocity.into(),
                 priority: s.source.priority,
+                look_ahead_seconds: s.source.look_ahead_seconds,
             })
             .collect(),
     }
