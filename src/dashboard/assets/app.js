@@ -698,7 +698,8 @@
   let paused = false;
   let heldBack = 0;
   const KINDS = ['level_state_changed', 'load_failed', 'request_failed', 'streaming_complete', 'memory_state_changed',
-    'load_deferred', 'level_evicted', 'lod_changed', 'performance_warning', 'performance_recovered', 'loading_screen_hidden'];
+    'load_deferred', 'level_evicted', 'lod_changed', 'performance_warning', 'performance_recovered', 'loading_screen_hidden',
+    'source_teleported', 'stream_around_complete', 'source_streaming_state_changed'];
   $('#ev-kind').append(...KINDS.map((k) => el('option', { value: k }, k.replace(/_/g, ' '))));
   function describe(e) {
     const lv = e.level_name || `level ${e.level}`;
@@ -714,6 +715,9 @@
       case 'performance_warning': return `frame time ${fmt(e.frame_time_ms, 1)} ms over ${fmt(e.target_ms, 1)} ms for ${e.consecutive_frames} frames`;
       case 'performance_recovered': return `performance recovered (${e.consecutive_frames} frames within ${fmt(e.target_ms, 1)} ms)`;
       case 'loading_screen_hidden': return `loading screen #${e.screen} hid itself: its levels are active`;
+      case 'source_teleported': return `source ${e.source} teleported ${fmt(e.distance, 0)} units`;
+      case 'stream_around_complete': return `stream_around #${e.handle} complete${e.failed_levels ? ` (${e.failed_levels} failed)` : ''}`;
+      case 'source_streaming_state_changed': return `source ${e.source} streaming: ${e.from} → ${e.to}`;
       default: return JSON.stringify(e);
     }
   }
