@@ -67,8 +67,20 @@ impl World {
     fn new() -> World {
         let m = lsm_manager_create(ptr::null());
         assert!(!m.is_null());
-        ok(lsm_create_memory_budget(m, c"World".as_ptr(), 20_000.0, 2, ptr::null_mut()));
-        ok(lsm_create_memory_budget(m, c"Interiors".as_ptr(), 4_000.0, 3, ptr::null_mut()));
+        ok(lsm_create_memory_budget(
+            m,
+            c"World".as_ptr(),
+            20_000.0,
+            2,
+            ptr::null_mut(),
+        ));
+        ok(lsm_create_memory_budget(
+            m,
+            c"Interiors".as_ptr(),
+            4_000.0,
+            3,
+            ptr::null_mut(),
+        ));
         let mut names = Vec::new();
         for gx in 0..GRID {
             for gy in 0..GRID {
@@ -95,8 +107,17 @@ impl World {
                     enabled: true,
                 };
                 ok(lsm_create_streaming_volume(m, &v, ptr::null_mut()));
-                let budget = if (gx + gy) % 4 == 0 { c"Interiors" } else { c"World" };
-                ok(lsm_allocate_level_to_budget(m, budget.as_ptr(), name.as_ptr(), 100.0));
+                let budget = if (gx + gy) % 4 == 0 {
+                    c"Interiors"
+                } else {
+                    c"World"
+                };
+                ok(lsm_allocate_level_to_budget(
+                    m,
+                    budget.as_ptr(),
+                    name.as_ptr(),
+                    100.0,
+                ));
                 if (gx + gy) % 2 == 0 {
                     ok(lsm_create_lod_settings(m, name.as_ptr()));
                 }
@@ -131,13 +152,21 @@ impl World {
         [
             LsmStreamingSource {
                 position: a,
-                velocity: LsmVec3 { x: 300.0, y: 200.0, z: 0.0 },
+                velocity: LsmVec3 {
+                    x: 300.0,
+                    y: 200.0,
+                    z: 0.0,
+                },
                 priority: 2,
                 look_ahead_seconds: 0.0,
             },
             LsmStreamingSource {
                 position: b,
-                velocity: LsmVec3 { x: 0.0, y: 150.0, z: 0.0 },
+                velocity: LsmVec3 {
+                    x: 0.0,
+                    y: 150.0,
+                    z: 0.0,
+                },
                 priority: 3,
                 look_ahead_seconds: 0.0,
             },
@@ -154,9 +183,18 @@ impl World {
         ok(s);
         // The host's part of the frame (not timed).
         let mut n = 0usize;
-        ok(lsm_take_requests(self.m, self.requests.as_mut_ptr(), self.requests.len(), &mut n));
+        ok(lsm_take_requests(
+            self.m,
+            self.requests.as_mut_ptr(),
+            self.requests.len(),
+            &mut n,
+        ));
         for r in &self.requests[..n] {
-            let delay = if r.kind == LsmRequestKind::Load { 20 } else { 2 };
+            let delay = if r.kind == LsmRequestKind::Load {
+                20
+            } else {
+                2
+            };
             self.in_flight.push((r.id, self.frame + delay));
         }
         let (frame, m) = (self.frame, self.m);
@@ -203,7 +241,9 @@ impl Clients {
                     .into_client_request()
                     .unwrap();
                 let origin = format!("http://127.0.0.1:{port}");
-                request.headers_mut().insert("Origin", origin.parse().unwrap());
+                request
+                    .headers_mut()
+                    .insert("Origin", origin.parse().unwrap());
                 let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
                 let (ws, _) = tungstenite::client(request, stream).expect("client connects");
                 ws.get_ref().set_nonblocking(true).unwrap();
@@ -256,7 +296,12 @@ fn start_dashboard(w: &World, rate_hz: f64) -> (u16, String) {
     let mut port = 0u16;
     ok(lsm_dashboard_port(w.m, &mut port));
     let mut buf = [0 as std::ffi::c_char; 65];
-    ok(lsm_dashboard_token(w.m, buf.as_mut_ptr(), buf.len(), ptr::null_mut()));
+    ok(lsm_dashboard_token(
+        w.m,
+        buf.as_mut_ptr(),
+        buf.len(),
+        ptr::null_mut(),
+    ));
     // SAFETY: NUL-terminated by the call.
     let token = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
     (port, token.to_str().unwrap().to_string())
@@ -358,7 +403,9 @@ fn bench(c: &mut Criterion) {
     let (ua, ub) = (summarize(upd_a), summarize(upd_b));
     let (ra, rb) = (summarize(rec_a), summarize(rec_b));
     println!();
-    println!("dashboard overhead on the game thread ({GRID}x{GRID} levels and volumes, 2 sources):");
+    println!(
+        "dashboard overhead on the game thread ({GRID}x{GRID} levels and volumes, 2 sources):"
+    );
     println!(
         "frames at {FRAME_HZ} Hz, updates at {UPDATE_HZ} Hz, {CLIENTS} WebSocket clients \
          ({:.1} updates/s per client received), {} frames with and {} without",
@@ -368,7 +415,14 @@ fn bench(c: &mut Criterion) {
     );
     println!(
         "{:<18} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-        "call (µs)", "p50 w/o", "p50 with", "mean w/o", "mean with", "p99 w/o", "p99 with", "p99 ratio"
+        "call (µs)",
+        "p50 w/o",
+        "p50 with",
+        "mean w/o",
+        "mean with",
+        "p99 w/o",
+        "p99 with",
+        "p99 ratio"
     );
     for (name, a, b) in [("lsm_update", &ua, &ub), ("lsm_record_frame", &ra, &rb)] {
         let ratio = b.p99 / a.p99;
@@ -381,7 +435,11 @@ fn bench(c: &mut Criterion) {
             a.p99,
             b.p99,
             ratio,
-            if ratio <= 1.10 { "  within 10%" } else { "  OVER 10%" }
+            if ratio <= 1.10 {
+                "  within 10%"
+            } else {
+                "  OVER 10%"
+            }
         );
     }
     black_box((&plain, &watched));
