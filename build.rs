@@ -17,6 +17,17 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=CI");
 
+    // Give the shared library a SONAME / install name, so an executable or
+    // Unreal module linked against it records the library's name rather
+    // than the absolute path of the machine that built it.
+    match env::var("CARGO_CFG_TARGET_OS").as_deref() {
+        Ok("linux") => println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,liblevel_streaming.so"),
+        Ok("macos") => println!(
+            "cargo:rustc-cdylib-link-arg=-Wl,-install_name,@rpath/liblevel_streaming.dylib"
+        ),
+        _ => {}
+    }
+
     let version = env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
     let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets it");
     let minor = env::var("CARGO_PKG_VERSION_MINOR").expect("cargo sets it");

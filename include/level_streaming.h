@@ -31,6 +31,14 @@
 
 
 /**
+ * Version of the binary interface (struct layouts, enum values, function
+ * signatures) this header describes. It changes whenever any of them does,
+ * even between releases; compare it with `lsm_abi_version()` at start-up so
+ * a stale library next to a newer header is refused instead of misread.
+ */
+#define LSM_ABI_VERSION 3
+
+/**
  * Frame time target for 60 fps, in ms.
  */
 #define LSM_FRAME_TIME_TARGET_60FPS 16.67
@@ -1481,7 +1489,8 @@ size_t lsm_level_count(const struct LsmManager *manager);
 
 /**
  * Loads a level by hand and pins it until `lsm_unload_level` (seed
- * `LoadLevel`). The load is issued as a request like any other.
+ * `LoadLevel`). The load is issued as a request like any other, at once
+ * (take it with `lsm_take_requests` without waiting for `lsm_update`).
  *
  * Threading: the manager's thread.
  */
@@ -1534,6 +1543,13 @@ void lsm_manager_destroy(struct LsmManager *manager);
  * Threading: any thread.
  */
 const char *lsm_version(void);
+
+/**
+ * The ABI version of the loaded library (see `LSM_ABI_VERSION`).
+ *
+ * Threading: any thread.
+ */
+uint32_t lsm_abi_version(void);
 
 /**
  * Copies the calling thread's last error message into `buf` (at most
@@ -1872,7 +1888,8 @@ LsmCullingRating lsm_culling_rating(double efficiency);
  * time in ms, memory in MB, draw calls, triangles. O(1) and allocation-free;
  * call it every frame. Raises `PERFORMANCE_WARNING` after the configured
  * consecutive frames over the target and `PERFORMANCE_RECOVERED` after as
- * many back within it. NaN, infinite or negative values change nothing.
+ * many back within it. NaN, infinite or negative values are refused
+ * (`NON_FINITE_VALUE`, `NEGATIVE_VALUE`) and change nothing.
  *
  * Threading: the manager's thread (the game thread).
  */

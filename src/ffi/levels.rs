@@ -140,7 +140,8 @@ pub extern "C" fn lsm_level_count(manager: *const LsmManager) -> usize {
 }
 
 /// Loads a level by hand and pins it until `lsm_unload_level` (seed
-/// `LoadLevel`). The load is issued as a request like any other.
+/// `LoadLevel`). The load is issued as a request like any other, at once
+/// (take it with `lsm_take_requests` without waiting for `lsm_update`).
 ///
 /// Threading: the manager's thread.
 #[no_mangle]

@@ -69,6 +69,20 @@ pub extern "C" fn lsm_version() -> *const c_char {
     VERSION_C.as_ptr().cast()
 }
 
+/// Version of the binary interface (struct layouts, enum values, function
+/// signatures) this header describes. It changes whenever any of them does,
+/// even between releases; compare it with `lsm_abi_version()` at start-up so
+/// a stale library next to a newer header is refused instead of misread.
+pub const LSM_ABI_VERSION: u32 = 3;
+
+/// The ABI version of the loaded library (see `LSM_ABI_VERSION`).
+///
+/// Threading: any thread.
+#[no_mangle]
+pub extern "C" fn lsm_abi_version() -> u32 {
+    LSM_ABI_VERSION
+}
+
 /// Copies the calling thread's last error message into `buf` (at most
 /// `cap - 1` bytes plus a NUL, cut at a character boundary) and returns the
 /// full message length in bytes, without the NUL. With `buf` NULL or `cap` 0

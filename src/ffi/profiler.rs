@@ -8,7 +8,8 @@ use super::types::{metric_from_c, LsmMetricStats, LsmStatus};
 /// time in ms, memory in MB, draw calls, triangles. O(1) and allocation-free;
 /// call it every frame. Raises `PERFORMANCE_WARNING` after the configured
 /// consecutive frames over the target and `PERFORMANCE_RECOVERED` after as
-/// many back within it. NaN, infinite or negative values change nothing.
+/// many back within it. NaN, infinite or negative values are refused
+/// (`NON_FINITE_VALUE`, `NEGATIVE_VALUE`) and change nothing.
 ///
 /// Threading: the manager's thread (the game thread).
 #[no_mangle]

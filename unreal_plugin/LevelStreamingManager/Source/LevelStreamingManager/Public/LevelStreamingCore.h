@@ -685,19 +685,22 @@ namespace LevelStreamingCore
 
 		/**
 		 * Whether the loaded library is the one this header was generated for
-		 * (lsm_version() == LSM_VERSION). Check it once at start-up: a stale DLL
-		 * next to a newer plugin would otherwise misread every struct.
+		 * (lsm_version() == LSM_VERSION and lsm_abi_version() == LSM_ABI_VERSION).
+		 * Check it once at start-up: a stale DLL next to a newer plugin would
+		 * otherwise misread every struct.
 		 */
 		static FResult CheckLibraryVersion()
 		{
-			if (std::strcmp(LibraryVersion(), LSM_VERSION) == 0)
+			if (std::strcmp(LibraryVersion(), LSM_VERSION) == 0 && lsm_abi_version() == LSM_ABI_VERSION)
 			{
 				return FResult();
 			}
 			FCallError Error;
 			Error.Status = LSM_STATUS_INVALID_HANDLE;
 			Error.Function = "lsm_version";
-			Error.Message = std::string("the library is version ") + LibraryVersion() + " but the header is " + LSM_VERSION;
+			Error.Message = std::string("the library is version ") + LibraryVersion() + " (ABI " +
+				std::to_string(lsm_abi_version()) + ") but the header is " + LSM_VERSION + " (ABI " +
+				std::to_string(LSM_ABI_VERSION) + ")";
 			return Error;
 		}
 
