@@ -176,17 +176,21 @@ fn seed_check(volumes: &mut [SeedVolume], sources: &[SourceShape], changes: &mut
     }
 }
 
-/// Structure of arrays, squared distances, branch-light: what a good linear
-/// scan looks like.
+/// Structure of arrays, branch-free and vectorisable: what a good linear
+/// scan looks like. `gap <= load` is `distance <= radius + load`, so the
+/// scan compares squared distances with precomputed squared reaches and
+/// never takes a square root.
 struct Soa {
     x: Vec<f64>,
     y: Vec<f64>,
     z: Vec<f64>,
-    r: Vec<f64>,
-    load: Vec<f64>,
-    unload: Vec<f64>,
+    /// (radius + load)^2
+    load2: Vec<f64>,
+    /// (radius + unload)^2
+    unload2: Vec<f64>,
     wants: Vec<bool>,
-    d: Vec<f64>,
+    in_load: Vec<bool>,
+    in_unload: Vec<bool>,
 }
 
 impl Soa {
@@ -195,28 +199,37 @@ impl Soa {
             x: geoms.iter().map(|g| g.center.x).collect(),
             y: geoms.iter().map(|g| g.center.y).collect(),
             z: geoms.iter().map(|g| g.center.z).collect(),
-            r: geoms.iter().map(|g| g.radius).collect(),
-            load: geoms.iter().map(|g| g.load).collect(),
-            unload: geoms.iter().map(|g| g.unload).collect(),
+            load2: geoms.iter().map(|g| (g.radius + g.load).powi(2)).collect(),
+            unload2: geoms
+                .iter()
+                .map(|g| (g.radius + g.unload).powi(2))
+                .collect(),
             wants: vec![false; geoms.len()],
-            d: vec![0.0; geoms.len()],
+            in_load: vec![false; geoms.len()],
+            in_unload: vec![false; geoms.len()],
         }
     }
     fn scan(&mut self, sources: &[SourceShape]) -> usize {
-        self.d.iter_mut().for_each(|d| *d = f64::INFINITY);
+        self.in_load.iter_mut().for_each(|v| *v = false);
+        self.in_unload.iter_mut().for_each(|v| *v = false);
         for s in sources {
             let (sx, sy, sz) = (s.start.x, s.start.y, s.start.z);
-            for i in 0..self.d.len() {
-                let dx = self.x[i] - sx;
-                let dy = self.y[i] - sy;
-                let dz = self.z[i] - sz;
-                let gap = ((dx * dx + dy * dy + dz * dz).sqrt() - self.r[i]).max(0.0);
-                self.d[i] = self.d[i].min(gap);
+            let n = self.x.len();
+            let (x, y, z) = (&self.x[..n], &self.y[..n], &self.z[..n]);
+            let (l2, u2) = (&self.load2[..n], &self.unload2[..n]);
+            let (il, iu) = (&mut self.in_load[..n], &mut self.in_unload[..n]);
+            for i in 0..n {
+                let dx = x[i] - sx;
+                let dy = y[i] - sy;
+                let dz = z[i] - sz;
+                let d2 = dx * dx + dy * dy + dz * dz;
+                il[i] |= d2 <= l2[i];
+                iu[i] |= d2 <= u2[i];
             }
         }
         let mut changes = 0;
-        for i in 0..self.d.len() {
-            let w = self.d[i] <= self.load[i] || (self.d[i] <= self.unload[i] && self.wants[i]);
+        for i in 0..self.wants.len() {
+            let w = self.in_load[i] || (self.in_unload[i] && self.wants[i]);
             changes += (w != self.wants[i]) as usize;
             self.wants[i] = w;
         }

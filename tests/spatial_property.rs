@@ -249,3 +249,93 @@ fn a_long_walk_through_a_dense_world_matches_brute_force() {
         .collect();
     check_world(volumes, steps).unwrap();
 }
+
+/// The bulk-built index (dense cell region, slots ordered by cell) against
+/// brute force, with volumes added and removed after the build, some far
+/// outside the built region.
+fn check_built_index(
+    volumes: Vec<V>,
+    added: Vec<V>,
+    steps: Vec<Vec<(f64, f64)>>,
+) -> Result<(), TestCaseError> {
+    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+    let geom = |v: &V| VolumeGeom {
+        center: v.center,
+        radius: v.radius,
+        load: v.load,
+        unload: v.unload,
+    };
+    let mut all: Vec<V> = volumes.clone();
+    let mut index = WantingIndex::build(&volumes.iter().map(geom).collect::<Vec<_>>());
+    let mut live: Vec<bool> = vec![true; all.len()];
+    let mut wants: Vec<bool> = vec![false; all.len()];
+    let mut positions = vec![(0.0, 0.0), (5000.0, -3000.0)];
+    let mut flipped = Vec::new();
+    for (frame, step) in steps.into_iter().enumerate() {
+        // Every few frames: add a volume (maybe far away) or remove one.
+        if frame % 7 == 3 {
+            if let Some(v) = added.get(frame / 7) {
+                let mut v = v.clone();
+                if frame % 2 == 0 {
+                    v.center.x += 1e6; // outside the built (dense) region
+                }
+                index.insert(all.len() as u32, &geom(&v));
+                all.push(v);
+                live.push(true);
+                wants.push(false);
+            }
+        }
+        if frame % 11 == 5 && !all.is_empty() {
+            let id = frame % all.len();
+            if live[id] {
+                index.remove(id as u32);
+                live[id] = false;
+                wants[id] = false;
+            }
+        }
+        for (p, (dx, dy)) in positions.iter_mut().zip(step) {
+            p.0 += dx;
+            p.1 += dy;
+        }
+        let shapes: Vec<SourceShape> = positions
+            .iter()
+            .map(|&(x, y)| SourceShape::point(Vec3::new(x, y, 0.0)))
+            .collect();
+        flipped.clear();
+        index.update(&shapes, &mut flipped);
+        for id in 0..all.len() {
+            if !live[id] {
+                continue;
+            }
+            let g = geom(&all[id]);
+            let d = shapes
+                .iter()
+                .map(|s| s.gap(&g))
+                .fold(f64::INFINITY, f64::min);
+            wants[id] = next_wants(wants[id], d, g.load, g.unload);
+            prop_assert_eq!(
+                index.wants(id as u32),
+                wants[id],
+                "frame {} volume {} {:?} d={}",
+                frame,
+                id,
+                all[id],
+                d
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
+
+    #[test]
+    fn bulk_built_index_equals_brute_force(
+        volumes in prop::collection::vec(volume(), 1..80),
+        added in prop::collection::vec(volume(), 0..20),
+        steps in prop::collection::vec(prop::collection::vec((-400.0..400.0f64, -400.0..400.0f64), 2), 1..120),
+    ) {
+        check_built_index(volumes, added, steps)?;
+    }
+}

@@ -151,6 +151,68 @@ fn cell_of(v: f64, size: f64) -> i64 {
     c.clamp(-(1i64 << 52) as f64, (1i64 << 52) as f64) as i64
 }
 
+/// Cell lists: a dense array over the region the volumes were built in
+/// (fast to build and to look up), and a hash map for cells outside it
+/// (volumes added later far away, sources far outside the world).
+#[derive(Clone, Debug, Default)]
+struct CellMap {
+    x0: i64,
+    y0: i64,
+    width: i64,
+    height: i64,
+    dense: Vec<Vec<u32>>,
+    sparse: HashMap<Cell, Vec<u32>>,
+}
+
+impl CellMap {
+    fn dense_index(&self, c: Cell) -> Option<usize> {
+        let (dx, dy) = (c.0.checked_sub(self.x0)?, c.1.checked_sub(self.y0)?);
+        ((0..self.width).contains(&dx) && (0..self.height).contains(&dy))
+            .then(|| (dx * self.height + dy) as usize)
+    }
+
+    fn get(&self, c: Cell) -> Option<&Vec<u32>> {
+        match self.dense_index(c) {
+            Some(i) => Some(&self.dense[i]),
+            None => self.sparse.get(&c),
+        }
+    }
+
+    fn get_mut(&mut self, c: Cell) -> Option<&mut Vec<u32>> {
+        match self.dense_index(c) {
+            Some(i) => Some(&mut self.dense[i]),
+            None => self.sparse.get_mut(&c),
+        }
+    }
+
+    fn entry(&mut self, c: Cell) -> &mut Vec<u32> {
+        match self.dense_index(c) {
+            Some(i) => &mut self.dense[i],
+            None => self.sparse.entry(c).or_default(),
+        }
+    }
+
+    /// Drops an empty sparse list.
+    fn prune(&mut self, c: Cell) {
+        if self.dense_index(c).is_none() && self.sparse.get(&c).is_some_and(Vec::is_empty) {
+            self.sparse.remove(&c);
+        }
+    }
+
+    fn memory_bytes(&self) -> usize {
+        let lists = |v: &Vec<u32>| v.capacity() * 4 + std::mem::size_of::<Vec<u32>>();
+        self.dense.iter().map(lists).sum::<usize>()
+            + self
+                .sparse
+                .values()
+                .map(|v| lists(v) + std::mem::size_of::<Cell>() + 8)
+                .sum::<usize>()
+    }
+}
+
+/// Most cells a build lays out densely (beyond that, the hash map is used).
+const MAX_DENSE_CELLS: i64 = 1 << 22;
+
 /// An inclusive rectangle of cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct CellRect {
@@ -268,7 +330,7 @@ pub struct WantingIndex {
     cell_size: f64,
     margin: f64,
     /// Slots listed per cell.
-    cells: HashMap<Cell, Vec<u32>>,
+    cells: CellMap,
     /// Slots evaluated by brute force.
     big: Vec<u32>,
     /// Geometry per slot.
@@ -303,7 +365,7 @@ impl WantingIndex {
         WantingIndex {
             cell_size,
             margin,
-            cells: HashMap::new(),
+            cells: CellMap::default(),
             big: Vec::new(),
             geoms: Vec::new(),
             ids: Vec::new(),
@@ -322,20 +384,73 @@ impl WantingIndex {
     pub fn build(geoms: &[VolumeGeom]) -> Self {
         let mut index = WantingIndex::default();
         let n = geoms.len();
-        let cell_key = |g: &VolumeGeom| {
+        let boxes: Vec<Option<CellRect>> = geoms.iter().map(|g| index.box_cells(g)).collect();
+        // The dense region: the bounding rectangle of all listed boxes.
+        let mut bounds: Option<CellRect> = None;
+        for b in boxes.iter().flatten() {
+            bounds = Some(match bounds {
+                None => *b,
+                Some(r) => CellRect {
+                    x0: r.x0.min(b.x0),
+                    y0: r.y0.min(b.y0),
+                    x1: r.x1.max(b.x1),
+                    y1: r.y1.max(b.y1),
+                },
+            });
+        }
+        if let Some(r) = bounds {
+            let (w, h) = (
+                r.x1 as i128 - r.x0 as i128 + 1,
+                r.y1 as i128 - r.y0 as i128 + 1,
+            );
+            if w * h <= MAX_DENSE_CELLS as i128 {
+                index.cells.x0 = r.x0;
+                index.cells.y0 = r.y0;
+                index.cells.width = w as i64;
+                index.cells.height = h as i64;
+            }
+        }
+        // Slot order: by the cell of the volume's centre (a counting sort
+        // over the dense region, a comparison sort otherwise).
+        let center_cell = |g: &VolumeGeom| {
             (
                 cell_of(g.center.x, index.cell_size),
                 cell_of(g.center.y, index.cell_size),
             )
         };
-        let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_unstable_by_key(|&id| cell_key(&geoms[id as usize]));
+        let dense_cells = (index.cells.width * index.cells.height) as usize;
+        let order: Vec<u32> = if dense_cells > 0 {
+            let key = |id: usize| {
+                index
+                    .cells
+                    .dense_index(center_cell(&geoms[id]))
+                    .unwrap_or(dense_cells)
+            };
+            let mut starts = vec![0u32; dense_cells + 2];
+            for id in 0..n {
+                starts[key(id) + 1] += 1;
+            }
+            for i in 1..starts.len() {
+                starts[i] += starts[i - 1];
+            }
+            let mut order = vec![0u32; n];
+            for id in 0..n {
+                let k = key(id);
+                order[starts[k] as usize] = id as u32;
+                starts[k] += 1;
+            }
+            order
+        } else {
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.sort_unstable_by_key(|&id| center_cell(&geoms[id as usize]));
+            order
+        };
         index.geoms = order.iter().map(|&id| geoms[id as usize]).collect();
-        index.ids = order;
         index.slot_of = vec![NIL; n];
-        for (slot, &id) in index.ids.iter().enumerate() {
+        for (slot, &id) in order.iter().enumerate() {
             index.slot_of[id as usize] = slot as u32;
         }
+        index.ids = order;
         index.states = vec![
             SlotState {
                 live: true,
@@ -344,26 +459,28 @@ impl WantingIndex {
             n
         ];
         index.stamps = vec![0; n];
-        let boxes: Vec<Option<CellRect>> = index.geoms.iter().map(|g| index.box_cells(g)).collect();
-        let mut counts: HashMap<Cell, u32> = HashMap::new();
-        for b in boxes.iter().flatten() {
-            for cell in b.cells() {
-                *counts.entry(cell).or_default() += 1;
+        // Size every dense list exactly, then fill in slot order (so each
+        // list is sorted and made of runs of neighbouring slots).
+        let mut counts = vec![0u32; dense_cells];
+        for &id in &index.ids {
+            if let Some(b) = &boxes[id as usize] {
+                for cell in b.cells() {
+                    if let Some(i) = index.cells.dense_index(cell) {
+                        counts[i] += 1;
+                    }
+                }
             }
         }
-        index.cells = counts
+        index.cells.dense = counts
             .into_iter()
-            .map(|(k, n)| (k, Vec::with_capacity(n as usize)))
+            .map(|c| Vec::with_capacity(c as usize))
             .collect();
-        for (slot, b) in boxes.iter().enumerate() {
-            match b {
+        for slot in 0..n {
+            let id = index.ids[slot] as usize;
+            match &boxes[id] {
                 Some(b) => {
                     for cell in b.cells() {
-                        index
-                            .cells
-                            .get_mut(&cell)
-                            .expect("counted")
-                            .push(slot as u32);
+                        index.cells.entry(cell).push(slot as u32);
                     }
                 }
                 None => {
@@ -392,11 +509,7 @@ impl WantingIndex {
     /// geometry it stores (which is the volumes' own data): grid lists,
     /// per-volume state, id maps and the trackers.
     pub fn memory_bytes(&self) -> usize {
-        let cells: usize = self
-            .cells
-            .values()
-            .map(|v| v.capacity() * 4 + std::mem::size_of::<(Cell, Vec<u32>)>() + 8)
-            .sum();
+        let cells = self.cells.memory_bytes();
         let trackers: usize = self
             .trackers
             .iter()
@@ -499,7 +612,7 @@ impl WantingIndex {
             }
             Some(vbox) => {
                 for cell in vbox.cells() {
-                    self.cells.entry(cell).or_default().push(slot);
+                    self.cells.entry(cell).push(slot);
                 }
                 // Sources already tracking a covered cell start tracking it now.
                 for t in 0..self.trackers.len() {
@@ -528,14 +641,12 @@ impl WantingIndex {
             self.big.retain(|v| *v != slot);
         } else if let Some(vbox) = self.box_cells(&g) {
             for cell in vbox.cells() {
-                if let Some(list) = self.cells.get_mut(&cell) {
+                if let Some(list) = self.cells.get_mut(cell) {
                     if let Some(pos) = list.iter().position(|v| *v == slot) {
                         list.swap_remove(pos);
                     }
-                    if list.is_empty() {
-                        self.cells.remove(&cell);
-                    }
                 }
+                self.cells.prune(cell);
             }
             // Trackers listing it drop their copy (it stays in its bucket as
             // a dead entry until their next rebuild).
@@ -581,7 +692,7 @@ impl WantingIndex {
             self.stamp = 1;
         }
         for cell in rect.cells() {
-            let Some(list) = self.cells.get(&cell) else {
+            let Some(list) = self.cells.get(cell) else {
                 continue;
             };
             for &slot in list {
