@@ -269,7 +269,7 @@ fn check_built_index(
     let mut index = WantingIndex::build(&volumes.iter().map(geom).collect::<Vec<_>>());
     let mut live: Vec<bool> = vec![true; all.len()];
     let mut wants: Vec<bool> = vec![false; all.len()];
-    let mut positions = vec![(0.0, 0.0), (5000.0, -3000.0)];
+    let mut positions = [(0.0, 0.0), (5000.0, -3000.0)];
     let mut flipped = Vec::new();
     for (frame, step) in steps.into_iter().enumerate() {
         // Every few frames: add a volume (maybe far away) or remove one.
