@@ -56,6 +56,10 @@ struct Args {
     /// Speed of the first source in m/s.
     #[arg(long, default_value_t = 30.0)]
     speed: f64,
+    /// Velocity look-ahead of every source in seconds (0 = none): levels
+    /// ahead are requested this long before a source gets there.
+    #[arg(long, default_value_t = 6.0)]
+    look_ahead: f64,
     /// Random walk: teleports per source per minute.
     #[arg(long, default_value_t = 1.0)]
     teleports_per_minute: f64,
@@ -197,6 +201,9 @@ fn sim_config(args: &Args) -> Result<SimConfig, String> {
     if !(args.fps.is_finite() && args.fps > 0.0) {
         return Err("--fps must be a number > 0".into());
     }
+    if !(args.look_ahead.is_finite() && args.look_ahead >= 0.0) {
+        return Err("--look-ahead must be a number >= 0".into());
+    }
     let path = match args.path.as_str() {
         "tour" => PathSpec::Tour,
         "random" => PathSpec::RandomWalk {
@@ -231,6 +238,7 @@ fn sim_config(args: &Args) -> Result<SimConfig, String> {
         // The dashboard serves the trace live, so keep one when it is built in.
         trace: args.trace.is_some() || cfg!(feature = "dashboard"),
         record: args.record.is_some(),
+        look_ahead_seconds: args.look_ahead,
         ..SimConfig::default()
     })
 }

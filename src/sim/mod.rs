@@ -14,13 +14,14 @@
 //! 5. the events are drained (into the trace recorder, if any) and the frame
 //!    is checked for a hitch.
 //!
-//! **Hitch.** A frame is a hitch when a source is *inside* a volume (gap
-//! `d == 0`) whose level is not ACTIVE: the player sees missing content.
-//! The load distance is the margin ahead of that point in which streaming
-//! has to finish. Frames in which a source is within a volume's load
-//! distance (`0 < d <= load_distance`) of a level not yet active are
-//! counted separately as `streaming_in_range_frames`: every level is first
-//! wanted at that boundary, so such frames are normal streaming, not hitches.
+//! **Hitch.** A frame is a hitch when a source is within the load range
+//! (`d <= load_distance`) of a wanted level that is not ACTIVE yet. Sources
+//! stream with a velocity look-ahead (`SimConfig::look_ahead_seconds`), so
+//! levels ahead are requested before a source reaches their load range;
+//! streaming keeps up when they are active by then. Frames in which a
+//! source is even *inside* a volume (`d == 0`) of a level not active — the
+//! player would see missing content — are also counted on their own as
+//! `inside_missing_frames`.
 //!
 //! **Loading screens.** At the start and after a teleport a source waits
 //! (does not move) behind a loading screen until nothing within its load
@@ -74,6 +75,10 @@ pub struct SimConfig {
     pub streaming: StreamingConfig,
     /// Longest wait behind a loading screen, seconds.
     pub max_hold_seconds: f64,
+    /// Velocity look-ahead given to every source, seconds (see
+    /// `StreamingSource::look_ahead_seconds`): levels ahead are requested
+    /// this long before the source reaches them. Default 6.
+    pub look_ahead_seconds: f64,
     /// Keep a Chrome trace of the run.
     pub trace: bool,
     /// Keep a recording of the run.
@@ -91,6 +96,7 @@ impl Default for SimConfig {
             host: HostConfig::default(),
             streaming: StreamingConfig::default(),
             max_hold_seconds: 30.0,
+            look_ahead_seconds: 6.0,
             trace: false,
             record: false,
         }
@@ -163,12 +169,13 @@ pub struct Summary {
     pub failures: u64,
     /// Loads that were given up after the last retry.
     pub loads_given_up: u64,
-    /// Frames with a source inside a volume whose level was not active.
+    /// Frames with a source within the load range of a level that was not active.
     pub hitches: u64,
     /// Distinct levels that caused a hitch.
     pub hitch_levels: usize,
-    /// Frames with a source within load range of a level still streaming in.
-    pub streaming_in_range_frames: u64,
+    /// Frames with a source inside a volume whose level was not active (a
+    /// subset of the hitches: content visibly missing).
+    pub inside_missing_frames: u64,
     /// Frames in which some source waited behind a loading screen.
     pub loading_screen_frames: u64,
     /// Teleports.
@@ -203,10 +210,10 @@ impl fmt::Display for Summary {
         )?;
         writeln!(
             f,
-            "  hitches {} frame(s) on {} level(s)   [streaming in range: {} frames; behind loading screens: {} frames]",
+            "  hitches {} frame(s) on {} level(s)   [inside a missing level: {} frames; behind loading screens: {} frames]",
             self.hitches,
             self.hitch_levels,
-            self.streaming_in_range_frames,
+            self.inside_missing_frames,
             self.loading_screen_frames
         )?;
         writeln!(
@@ -309,6 +316,9 @@ impl Simulation {
         let motion = SourceMotion::new(&config.path, world, count, config.speed, &mut rng)?;
         let mut sources = Vec::new();
         motion.sources_into(&mut sources);
+        sources
+            .iter_mut()
+            .for_each(|s| s.look_ahead_seconds = config.look_ahead_seconds);
         let levels = manager.level_count();
         let sizes = manager.levels().map(|l| l.memory_mb).collect();
         let lods = manager
@@ -415,6 +425,10 @@ impl Simulation {
         self.motion
             .advance(dt, &self.held, &mut self.rng, &mut self.teleport_list);
         self.motion.sources_into(&mut self.sources);
+        let look_ahead = self.config.look_ahead_seconds;
+        self.sources
+            .iter_mut()
+            .for_each(|s| s.look_ahead_seconds = look_ahead);
         for &(i, _, _) in &self.teleport_list {
             self.teleports += 1;
             self.held_since[i] = Some(now);
@@ -540,13 +554,13 @@ impl Simulation {
                     continue;
                 }
                 in_range_missing = true;
+                if !self.held[i] {
+                    if let Some(h) = self.hitch_levels.get_mut(v.level.0 as usize) {
+                        *h = true;
+                    }
+                }
                 if d <= 0.0 {
                     inside_missing = true;
-                    if !self.held[i] {
-                        if let Some(h) = self.hitch_levels.get_mut(v.level.0 as usize) {
-                            *h = true;
-                        }
-                    }
                 }
             }
             if self.held[i] {
@@ -558,8 +572,8 @@ impl Simulation {
                     any_held = true;
                 }
             } else {
-                frame_hitch |= inside_missing;
-                frame_in_range |= in_range_missing && !inside_missing;
+                frame_hitch |= in_range_missing;
+                frame_in_range |= inside_missing;
             }
         }
         if frame_hitch {
@@ -600,7 +614,7 @@ impl Simulation {
             loads_given_up: self.given_up,
             hitches: self.hitches,
             hitch_levels: self.hitch_levels.iter().filter(|h| **h).count(),
-            streaming_in_range_frames: self.in_range_frames,
+            inside_missing_frames: self.in_range_frames,
             loading_screen_frames: self.loading_screen_frames,
             teleports: self.teleports,
             peak_memory_mb: self.peak_memory,
