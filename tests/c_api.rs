@@ -41,26 +41,14 @@ use level_streaming::ffi::{
     LsmConfig, LsmEvent, LsmLevelDesc, LsmRequest, LsmStreamingSource, LsmVec3, LsmVolumeDesc,
 };
 
-const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
-const LIB_NAME: &str = "level_streaming";
 /// A program that runs longer than this is killed and the test fails.
+mod support;
+use support::*;
+
 const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 
 const C_FLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror"];
 const CXX_FLAGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"];
-const SANITIZER_FLAGS: &[&str] = &["-fsanitize=address,undefined", "-fno-omit-frame-pointer"];
-const ASAN_OPTIONS: &str = "detect_leaks=1:abort_on_error=1";
-const UBSAN_OPTIONS: &str = "halt_on_error=1:print_stacktrace=1";
-/// Used when `rustc --print native-static-libs` cannot be run.
-const FALLBACK_NATIVE_STATIC_LIBS: &[&str] = &[
-    "-lgcc_s",
-    "-lutil",
-    "-lrt",
-    "-lpthread",
-    "-lm",
-    "-ldl",
-    "-lc",
-];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Lang {
@@ -108,9 +96,9 @@ fn setup() -> &'static Setup {
         let (deps_dir, profile_dir) = build_dirs();
         let out_dir = profile_dir.join("c-tests");
         fs::create_dir_all(&out_dir).expect("create the c-tests output directory");
-        let lock = lock_out_dir(&out_dir);
-        let lib_dir = snapshot_libraries(&deps_dir, &profile_dir, &out_dir);
-        let native_static_libs = native_static_libs(&out_dir);
+        let lock = lock_out_dir("c_api", &out_dir);
+        let lib_dir = snapshot_libraries("c_api", &deps_dir, &profile_dir, &out_dir);
+        let native_static_libs = native_static_libs("c_api", &out_dir);
         let cc = find_compiler(Lang::C, &out_dir);
         let cxx = find_compiler(Lang::Cxx, &out_dir);
         Setup {
@@ -122,175 +110,6 @@ fn setup() -> &'static Setup {
             cc,
             cxx,
         }
-    })
-}
-
-/// Takes an exclusive lock on `out_dir` for the rest of this process, so
-/// that two concurrent `cargo test` runs sharing a target directory do not
-/// overwrite each other's programs and library copies; the second one waits.
-fn lock_out_dir(out_dir: &Path) -> fs::File {
-    use std::os::fd::AsRawFd;
-    let file = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(out_dir.join(".lock"))
-        .expect("open the c-tests lock file");
-    // SAFETY: flock on a file descriptor we own; no memory is involved.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        eprintln!(
-            "c_api: waiting for another test run to release {}",
-            out_dir.join(".lock").display()
-        );
-        // SAFETY: as above.
-        let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
-        assert_eq!(rc, 0, "flock: {}", std::io::Error::last_os_error());
-    }
-    file
-}
-
-/// `target/<profile>/deps` (where this test executable is) and `target/<profile>`.
-fn build_dirs() -> (PathBuf, PathBuf) {
-    let exe = std::env::current_exe().expect("path of the test executable");
-    let deps_dir = exe
-        .parent()
-        .expect("the test executable has a directory")
-        .to_path_buf();
-    let profile_dir = deps_dir
-        .parent()
-        .expect("the deps directory has a parent")
-        .to_path_buf();
-    (deps_dir, profile_dir)
-}
-
-fn cdylib_name() -> String {
-    format!(
-        "{}{LIB_NAME}{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    )
-}
-
-fn staticlib_name() -> String {
-    format!("lib{LIB_NAME}.a")
-}
-
-fn has_libraries(dir: &Path) -> bool {
-    dir.join(cdylib_name()).is_file() && dir.join(staticlib_name()).is_file()
-}
-
-/// Finds the cdylib and staticlib cargo built with the rlib this test links,
-/// and copies them to `out_dir/lib`.
-fn snapshot_libraries(deps_dir: &Path, profile_dir: &Path, out_dir: &Path) -> PathBuf {
-    if !has_libraries(deps_dir) {
-        eprintln!(
-            "c_api: {} and {} are not in {}; running `cargo build --lib`",
-            cdylib_name(),
-            staticlib_name(),
-            deps_dir.display()
-        );
-        cargo_build_lib(profile_dir);
-    }
-    assert!(
-        has_libraries(deps_dir),
-        "{} and {} must be in {} (crate-type cdylib and staticlib in Cargo.toml)",
-        cdylib_name(),
-        staticlib_name(),
-        deps_dir.display()
-    );
-    let lib_dir = out_dir.join("lib");
-    fs::create_dir_all(&lib_dir).expect("create the library snapshot directory");
-    for name in [cdylib_name(), staticlib_name()] {
-        // Copy, then rename: atomic for anybody already using the old copy.
-        let tmp = lib_dir.join(format!(".{name}.{}", std::process::id()));
-        fs::copy(deps_dir.join(&name), &tmp)
-            .unwrap_or_else(|e| panic!("copy {name} from {}: {e}", deps_dir.display()));
-        fs::rename(&tmp, lib_dir.join(&name)).expect("move the library copy in place");
-    }
-    lib_dir
-}
-
-/// Builds the library for the target directory and profile this test was
-/// built for. Not needed with a normal `cargo test`, which builds every crate
-/// type of the library before the tests.
-fn cargo_build_lib(profile_dir: &Path) {
-    let profile = profile_dir
-        .file_name()
-        .and_then(|n| n.to_str())
-        .expect("profile directory name");
-    let mut target_dir = profile_dir
-        .parent()
-        .expect("target directory")
-        .to_path_buf();
-    let mut cmd = Command::new(env!("CARGO"));
-    cmd.args(["build", "--lib", "--manifest-path"])
-        .arg(Path::new(MANIFEST_DIR).join("Cargo.toml"));
-    // `target/<triple>/<profile>` when built with `--target`.
-    if !target_dir.join("CACHEDIR.TAG").exists()
-        && target_dir
-            .parent()
-            .is_some_and(|p| p.join("CACHEDIR.TAG").exists())
-    {
-        let triple = target_dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .expect("target triple")
-            .to_string();
-        cmd.args(["--target", &triple]);
-        target_dir = target_dir.parent().expect("target directory").to_path_buf();
-    }
-    cmd.arg("--target-dir").arg(&target_dir);
-    match profile {
-        "debug" => {}
-        "release" => {
-            cmd.arg("--release");
-        }
-        other => {
-            cmd.args(["--profile", other]);
-        }
-    }
-    let status = cmd.status().expect("run cargo build");
-    assert!(status.success(), "{cmd:?} failed: {status}");
-}
-
-/// The system libraries a Rust staticlib needs, as rustc reports them.
-fn native_static_libs(out_dir: &Path) -> Vec<String> {
-    let probe_dir = out_dir.join(format!("native-static-libs-{}", std::process::id()));
-    let _ = fs::create_dir_all(&probe_dir);
-    let source = probe_dir.join("empty.rs");
-    let libs = fs::write(&source, "")
-        .ok()
-        .and_then(|()| {
-            Command::new(std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into()))
-                .args([
-                    "--crate-type",
-                    "staticlib",
-                    "--print",
-                    "native-static-libs",
-                    "-o",
-                ])
-                .arg(probe_dir.join("libempty.a"))
-                .arg(&source)
-                .output()
-                .ok()
-        })
-        .and_then(|out| {
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .find_map(|l| l.split_once("native-static-libs:"))
-                .map(|(_, libs)| {
-                    libs.split_whitespace()
-                        .map(String::from)
-                        .collect::<Vec<_>>()
-                })
-        });
-    let _ = fs::remove_dir_all(&probe_dir);
-    libs.unwrap_or_else(|| {
-        eprintln!("c_api: `rustc --print native-static-libs` failed; using the usual Linux list");
-        FALLBACK_NATIVE_STATIC_LIBS
-            .iter()
-            .map(ToString::to_string)
-            .collect()
     })
 }
 

@@ -8,24 +8,9 @@ use level_streaming::core::occlusion::{CullingRating, OcclusionType};
 use level_streaming::core::profiler::{ProfilerConfig, ProfilingMetric};
 use level_streaming::core::*;
 
-fn settle(m: &mut StreamingManager) -> Vec<Request> {
-    let mut all = Vec::new();
-    loop {
-        let mut batch = Vec::new();
-        m.take_requests(usize::MAX, &mut batch);
-        if batch.is_empty() {
-            return all;
-        }
-        for r in &batch {
-            m.complete_request(r.id, true).unwrap();
-        }
-        all.extend(batch);
-    }
-}
-
-fn events(m: &mut StreamingManager) -> Vec<Event> {
-    std::iter::from_fn(|| m.poll_event()).collect()
-}
+mod host;
+use host::drain_events as events;
+use host::settle;
 
 fn state(m: &StreamingManager, name: &str) -> StreamingState {
     m.level_state_by_name(name).unwrap()

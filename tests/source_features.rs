@@ -4,24 +4,9 @@
 
 use level_streaming::core::*;
 
-fn settle(m: &mut StreamingManager) -> Vec<Request> {
-    let mut all = Vec::new();
-    loop {
-        let mut batch = Vec::new();
-        m.take_requests(usize::MAX, &mut batch);
-        if batch.is_empty() {
-            return all;
-        }
-        for r in &batch {
-            m.complete_request(r.id, true).unwrap();
-        }
-        all.extend(batch);
-    }
-}
-
-fn events(m: &mut StreamingManager) -> Vec<Event> {
-    std::iter::from_fn(|| m.poll_event()).collect()
-}
+mod host;
+use host::drain_events as events;
+use host::settle;
 
 fn moving(x: f64, vx: f64, look_ahead: f64) -> StreamingSource {
     StreamingSource {

@@ -3,6 +3,10 @@
 
 use level_streaming::core::*;
 
+mod host;
+use host::drain_events;
+use host::settle;
+
 fn src(x: f64) -> StreamingSource {
     StreamingSource::at(Vec3::new(x, 0.0, 0.0))
 }
@@ -17,28 +21,8 @@ fn one_volume(config: StreamingConfig) -> (StreamingManager, LevelId) {
     (m, id)
 }
 
-/// Completes every request (successfully) until nothing is pending.
-fn settle(m: &mut StreamingManager) -> Vec<Request> {
-    let mut all = Vec::new();
-    loop {
-        let mut batch = Vec::new();
-        m.take_requests(usize::MAX, &mut batch);
-        if batch.is_empty() {
-            return all;
-        }
-        for r in &batch {
-            m.complete_request(r.id, true).unwrap();
-        }
-        all.extend(batch);
-    }
-}
-
 fn state(m: &StreamingManager, level: LevelId) -> StreamingState {
     m.level_state(level).unwrap()
-}
-
-fn drain_events(m: &mut StreamingManager) -> Vec<Event> {
-    std::iter::from_fn(|| m.poll_event()).collect()
 }
 
 #[test]
