@@ -16,6 +16,7 @@ mod status;
 
 use std::collections::{HashMap, VecDeque};
 
+use super::changes::{Change, ChangeLog};
 use super::config::StreamingConfig;
 use super::error::{check_non_negative, StreamingError, StreamingResult};
 use super::events::{Event, EventHub, EventKind, ListenerId};
@@ -86,6 +87,8 @@ pub struct StreamingManager {
     /// Exponential moving average of recorded frame times (ms), for LOD.
     smoothed_frame_time_ms: f64,
     smoothed_frame_samples: u64,
+    /// Which levels and volumes changed, for observers (see `core::changes`).
+    changes: ChangeLog,
 }
 
 impl Default for StreamingManager {
@@ -108,6 +111,7 @@ impl StreamingManager {
             lod_levels: Vec::new(),
             smoothed_frame_time_ms: 0.0,
             smoothed_frame_samples: 0,
+            changes: ChangeLog::default(),
             events: EventHub::new(config.event_queue_capacity as usize),
             config,
             levels: LevelTable::default(),
@@ -154,7 +158,9 @@ impl StreamingManager {
     /// implicitly sets its memory estimate and priority; registering the same
     /// name twice is [`StreamingError::DuplicateName`].
     pub fn register_level(&mut self, desc: &LevelDesc) -> StreamingResult<LevelId> {
-        self.levels.register(desc)
+        let id = self.levels.register(desc)?;
+        self.changes.record(Change::Level(id));
+        Ok(id)
     }
 
     /// The id of the level named `name`.
@@ -229,6 +235,8 @@ impl StreamingManager {
             distance: f64::INFINITY,
         });
         self.levels.levels[level.0 as usize].volumes.push(id);
+        self.changes.record(Change::Volume(id));
+        self.changes.record(Change::Level(level));
         Ok(id)
     }
 
@@ -257,6 +265,7 @@ impl StreamingManager {
     /// Removes a volume; if it wanted its level, the level may now be released.
     pub fn remove_streaming_volume(&mut self, id: VolumeId) -> StreamingResult<()> {
         let volume = self.volumes.remove(id)?;
+        self.changes.record(Change::Volume(id));
         let level = &mut self.levels.levels[volume.level.0 as usize];
         level.volumes.retain(|v| *v != id);
         if volume.wants {
@@ -272,6 +281,7 @@ impl StreamingManager {
     pub fn set_volume_enabled(&mut self, id: VolumeId, enabled: bool) -> StreamingResult<()> {
         let volume = self.volumes.get_mut(id)?;
         volume.enabled = enabled;
+        self.changes.record(Change::Volume(id));
         if !enabled && volume.wants {
             volume.wants = false;
             volume.distance = f64::INFINITY;
@@ -294,6 +304,7 @@ impl StreamingManager {
             return Err(StreamingError::NonFiniteValue { what: "center" });
         }
         self.volumes.get_mut(id)?.center = center;
+        self.changes.record(Change::Volume(id));
         Ok(())
     }
 
@@ -316,6 +327,7 @@ impl StreamingManager {
         volume.radius = radius;
         volume.load_distance = load;
         volume.unload_distance = unload;
+        self.changes.record(Change::Volume(id));
         Ok(())
     }
 
@@ -346,8 +358,11 @@ impl StreamingManager {
         // Reused buffer: a steady-state update does not allocate.
         let mut flips = std::mem::take(&mut self.scratch_flips);
         flips.clear();
-        self.volumes
-            .evaluate(sources, |volume| flips.push((volume.level, volume.wants)));
+        let changes = &mut self.changes;
+        self.volumes.evaluate(sources, |volume| {
+            flips.push((volume.level, volume.wants));
+            changes.record(Change::Volume(volume.id));
+        });
         for &(level, wants) in &flips {
             self.set_volume_wants(level, wants);
         }
@@ -478,6 +493,8 @@ impl StreamingManager {
         if o.kind == RequestKind::Unload {
             level.evict = false;
         }
+        // Retries, give-up and (for a load) the reported memory changed.
+        self.changes.record(Change::Level(o.level));
         let failures = level.failures;
         let mut failure_event = None;
         if !success {
@@ -517,6 +534,7 @@ impl StreamingManager {
     /// previous give-up after failed retries.
     pub fn load_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
+        self.changes.record(Change::Level(id));
         let level = &mut self.levels.levels[id.0 as usize];
         level.pinned = true;
         if level.gave_up {
@@ -536,6 +554,7 @@ impl StreamingManager {
     /// removes the manual one).
     pub fn unload_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
+        self.changes.record(Change::Level(id));
         let level = &mut self.levels.levels[id.0 as usize];
         let was_wanted = level.wanted();
         level.pinned = false;
@@ -579,6 +598,7 @@ impl StreamingManager {
             });
         }
         level.hidden_by_host = !visible;
+        self.changes.record(Change::Level(id));
         self.refresh_missing(id);
         self.mark_dirty(id);
         self.reconcile();
@@ -649,6 +669,7 @@ impl StreamingManager {
     }
 
     fn set_volume_wants(&mut self, level: LevelId, wants: bool) {
+        self.changes.record(Change::Level(level));
         let l = &mut self.levels.levels[level.0 as usize];
         let was_wanted = l.wanted();
         if wants {
@@ -698,6 +719,7 @@ impl StreamingManager {
             return;
         }
         l.state = to;
+        self.changes.record(Change::Level(level));
         self.refresh_missing(level);
         self.events
             .emit(Event::LevelStateChanged { level, from, to });
