@@ -697,6 +697,13 @@ typedef struct LsmDashboardConfig {
    * default, 5000.
    */
   uint32_t request_timeout_ms;
+  /**
+   * Nanoseconds of game-thread time `lsm_update` may spend per call
+   * copying the dashboard's snapshot (the copy resumes at the next
+   * call); 0 means the default, 1000 (1 µs). Larger values refresh big
+   * worlds faster at a higher per-frame cost.
+   */
+  uint32_t frame_budget_ns;
 } LsmDashboardConfig;
 
 /**
@@ -1311,8 +1318,8 @@ extern "C" {
 
 /**
  * Fills `out` with the default dashboard configuration: 127.0.0.1, port
- * 8000, 10 Hz, 8 clients, loopback only, 5 s request timeout. Works in
- * every build.
+ * 8000, 10 Hz, 8 clients, loopback only, 5 s request timeout, 1 µs frame
+ * budget. Works in every build.
  *
  * Threading: any thread.
  */

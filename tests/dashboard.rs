@@ -173,8 +173,34 @@ fn the_websocket_says_hello_then_pushes_live_updates() {
     assert_eq!(hello["type"], "hello");
     assert_eq!(hello["protocol"], PROTOCOL_VERSION);
     assert_eq!(hello["version"], level_streaming::VERSION);
-    assert!(hello["events"].is_array());
     let first = next_of_type(&mut ws, "update");
+    // The first update is full; later ones carry only what changed.
+    assert_eq!(first["full"], true);
+    for part in [
+        "status",
+        "levels",
+        "volumes",
+        "sources",
+        "memory",
+        "metrics",
+        "lod",
+        "occlusion",
+        "loading_screens",
+        "distances",
+    ] {
+        assert!(
+            !first["state"][part].is_null(),
+            "{part} missing from the full update"
+        );
+    }
+    assert_eq!(
+        first["state"]["distances"]["volumes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(first["events"].is_array());
     let mut last_seq = first["seq"].as_u64().unwrap();
     let first_frame = first["state"]["status"]["frame"].as_u64().unwrap();
     let started = Instant::now();
@@ -186,8 +212,15 @@ fn the_websocket_says_hello_then_pushes_live_updates() {
         assert!(seq > last_seq);
         last_seq = seq;
         frames.push(u["state"]["status"]["frame"].as_u64().unwrap());
+        assert_eq!(u["full"], false);
         assert!(u["events"].is_array());
-        assert!(u["state"]["levels"].is_array());
+        assert!(u["state"]["quality_table"].is_null());
+        // The LOD quality table never changes: it is not sent again.
+        assert!(
+            u["state"]["lod"].is_null(),
+            "unchanged part resent: {}",
+            u["state"]["lod"]
+        );
     }
     assert!(frames.windows(2).all(|w| w[1] > w[0]), "{frames:?}");
     // 20 Hz: four more updates take at least ~150 ms.
@@ -469,9 +502,7 @@ fn every_command_changes_the_managers_state() {
         let budgets = &u["state"]["memory"]["budgets"];
         if budgets
             .as_array()
-            .unwrap()
-            .iter()
-            .any(|b| b["name"] == "Props")
+            .is_some_and(|b| b.iter().any(|b| b["name"] == "Props"))
         {
             break;
         }

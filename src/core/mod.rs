@@ -1,6 +1,7 @@
 //! The pure-Rust streaming core: no FFI, no I/O. The host engine does the
 //! real loading; the core decides what to ask for and tracks what happened.
 
+pub mod changes;
 pub mod config;
 pub mod error;
 pub mod events;

@@ -371,6 +371,12 @@ impl OcclusionStats {
         self.levels.values()
     }
 
+    /// The statistics of levels from `from` on, in level order (lets an
+    /// observer copy them a few at a time).
+    pub fn iter_from(&self, from: LevelId) -> impl Iterator<Item = &OcclusionData> {
+        self.levels.range(from..).map(|(_, d)| d)
+    }
+
     /// Number of tracked levels.
     pub fn len(&self) -> usize {
         self.levels.len()

@@ -181,6 +181,11 @@ impl VolumeSet {
         self.by_name.len()
     }
 
+    /// One more than the largest id ever given (ids index the slots).
+    pub(crate) fn slot_count(&self) -> usize {
+        self.slots.len()
+    }
+
     pub(crate) fn iter(&self) -> impl Iterator<Item = &StreamingVolume> {
         self.slots.iter().flatten()
     }

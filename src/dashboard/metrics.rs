@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
+use crate::core::manager::LevelStatus;
 use crate::core::StreamingState;
 
 use super::snapshot::Snapshot;
@@ -25,7 +26,13 @@ fn header(out: &mut String, name: &str, kind: &str, help: &str) {
 }
 
 /// The exposition text for one snapshot.
-pub(crate) fn exposition(snap: &Snapshot, frame_stats: &Value, extra: &ServerCounters) -> String {
+pub(crate) fn exposition(
+    snap: &Snapshot,
+    levels: &[LevelStatus],
+    volume_count: usize,
+    frame_stats: &Value,
+    extra: &ServerCounters,
+) -> String {
     let mut out = String::with_capacity(2048);
     header(
         &mut out,
@@ -41,11 +48,11 @@ pub(crate) fn exposition(snap: &Snapshot, frame_stats: &Value, extra: &ServerCou
         StreamingState::Unloading,
         StreamingState::Hidden,
     ] {
-        let n = snap.levels.iter().filter(|l| l.state == state).count();
+        let n = levels.iter().filter(|l| l.state == state).count();
         let _ = writeln!(out, "lsm_levels{{state=\"{}\"}} {n}", state.name());
     }
     header(&mut out, "lsm_volumes", "gauge", "Live streaming volumes.");
-    let _ = writeln!(out, "lsm_volumes {}", snap.volumes.len());
+    let _ = writeln!(out, "lsm_volumes {volume_count}");
     header(
         &mut out,
         "lsm_streaming_sources",

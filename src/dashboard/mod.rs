@@ -21,7 +21,12 @@
 //! yet is kept and sent at a later pump; events beyond the queue are counted
 //! as dropped. The snapshot is `Copy` records and reused buffers (see
 //! [`snapshot`]): steady-state pumps do not allocate, and all JSON work
-//! happens on the dashboard thread. `lsm_record_frame` is untouched: the
+//! happens on the dashboard thread. The copy is spread over frames, each
+//! pump stopping once it has spent [`DashboardConfig::frame_budget`]
+//! (default 1 µs), so a frame's share is bounded whatever the size of the
+//! world; a world too large to copy within the budget over the frames of
+//! one update period refreshes more slowly than the configured rate.
+//! `lsm_record_frame` is untouched: the
 //! frame-time chart is fed from the samples the profiler already keeps.
 //!
 //! # Security
@@ -90,6 +95,9 @@ pub const MAX_MESSAGE: usize = 64 * 1024;
 /// Default time a client has to send a complete request.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Default game-thread time a pump spends copying the snapshot (see
+/// [`DashboardConfig::frame_budget`]).
+pub const DEFAULT_FRAME_BUDGET: Duration = Duration::from_micros(1);
 /// Commands the game thread applies per pump at most (the rest wait for the
 /// next frame), so a burst from the page cannot stall a frame.
 const MAX_COMMANDS_PER_PUMP: usize = 16;
@@ -122,6 +130,11 @@ pub struct DashboardConfig {
     /// Time a client has to send a complete request head and body.
     /// Default 5 s.
     pub request_timeout: Duration,
+    /// Game-thread time each pump may spend copying the snapshot (the
+    /// copy resumes at the next pump). Default 1 µs; larger values refresh
+    /// big worlds faster at a higher per-frame cost. Commands and stale API
+    /// requests copy the whole state at once regardless.
+    pub frame_budget: Duration,
 }
 
 impl Default for DashboardConfig {
@@ -133,6 +146,7 @@ impl Default for DashboardConfig {
             max_clients: DEFAULT_MAX_CLIENTS,
             allow_non_loopback: false,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            frame_budget: DEFAULT_FRAME_BUDGET,
         }
     }
 }
@@ -216,10 +230,11 @@ pub(crate) struct Envelope {
 /// The game thread's answer to an [`Envelope`].
 pub(crate) type CommandResult = (u64, Result<serde_json::Value, CommandError>);
 
-/// State both sides read without locks.
+/// Flags and counters both sides use without locks. The game thread reads
+/// `wanted`, `urgent` and `commands_queued` every frame; the server thread
+/// writes them only when they change, so in steady state the game thread's
+/// reads hit its own cache.
 pub(crate) struct Shared {
-    /// Set by `Drop`; the server thread exits at its next tick.
-    pub(crate) shutdown: AtomicBool,
     /// Set by the server thread while someone looks (a WebSocket client, a
     /// recent API request, or no snapshot yet): the game thread only copies
     /// snapshots while it is set.
@@ -227,13 +242,15 @@ pub(crate) struct Shared {
     /// Set by the server thread to ask for a snapshot at the next pump,
     /// whatever the rate (an API request found the last one stale).
     pub(crate) urgent: AtomicBool,
+    /// Commands sent and not yet taken by the game thread (so that an idle
+    /// pump does not touch the channel).
+    pub(crate) commands_queued: AtomicU64,
+    /// Set by `Drop`; the server thread exits at its next tick.
+    pub(crate) shutdown: AtomicBool,
     /// Events the core raised that did not fit the event queue.
     pub(crate) events_dropped: AtomicU64,
     /// Command results that did not fit the result queue.
     pub(crate) results_dropped: AtomicU64,
-    /// The game frame events raised now belong to (written by `pump`, read
-    /// by the event listener on the same thread; atomic only to be shared).
-    pub(crate) event_frame: AtomicU64,
 }
 
 /// The game thread's ends of the channels, and what it remembers between pumps.
@@ -244,14 +261,19 @@ struct GameSide {
     recycled: Receiver<Box<snapshot::Snapshot>>,
     /// Given to the core listener at the first pump.
     events: Option<SyncSender<(u64, Event)>>,
+    /// The game frame events raised now belong to: written by `pump`, read
+    /// by the event listener, both on the game thread.
+    event_frame: Arc<AtomicU64>,
     listener: Option<ListenerId>,
     collector: snapshot::Collector,
-    /// A filled snapshot the server thread had no room for yet.
-    spare: Option<Box<snapshot::Snapshot>>,
     interval: Duration,
+    frame_budget: Duration,
     last_publish: Option<Instant>,
     /// A command changed the state: publish at once.
     force: bool,
+    /// The server thread had no room for the last finished snapshot: do not
+    /// try again before this.
+    retry_after: Option<Instant>,
 }
 
 /// A running dashboard server. Create it with [`DashboardServer::start`],
@@ -318,7 +340,7 @@ impl DashboardServer {
             urgent: AtomicBool::new(true),
             events_dropped: AtomicU64::new(0),
             results_dropped: AtomicU64::new(0),
-            event_frame: AtomicU64::new(0),
+            commands_queued: AtomicU64::new(0),
         });
         let (command_tx, command_rx) = sync_channel(COMMAND_QUEUE);
         let (result_tx, result_rx) = sync_channel(RESULT_QUEUE);
@@ -327,6 +349,7 @@ impl DashboardServer {
         let (event_tx, event_rx) = sync_channel(EVENT_QUEUE);
 
         let interval = Duration::from_secs_f64(1.0 / config.update_rate_hz);
+        let frame_budget = config.frame_budget;
         let io = server::Server::new(server::Channels {
             listener,
             local_addr,
@@ -352,12 +375,14 @@ impl DashboardServer {
                 snapshots: snapshot_tx,
                 recycled: recycle_rx,
                 events: Some(event_tx),
+                event_frame: Arc::new(AtomicU64::new(0)),
                 listener: None,
                 collector: snapshot::Collector::default(),
-                spare: None,
                 interval,
+                frame_budget,
                 last_publish: None,
                 force: false,
+                retry_after: None,
             },
             local_addr,
             token,
@@ -367,62 +392,80 @@ impl DashboardServer {
     /// The game thread's per-frame entry point (the C ABI calls it from
     /// `lsm_update`): applies the commands clients queued (at most 16 per
     /// call) through the same [`StreamingManager`] API the C functions use,
-    /// and copies a snapshot when one is due and someone is watching. Never
-    /// blocks; does not allocate in steady state. At the first call it
+    /// and, while someone is watching, copies the next slice of the
+    /// snapshot within [`DashboardConfig::frame_budget`] (the whole state
+    /// at once right after a command or for an API request that needs a
+    /// fresh one).
+    /// Never blocks; does not allocate in steady state. At the first call it
     /// registers an event listener on `manager` for the event log; use one
     /// manager per server.
     pub fn pump(&mut self, manager: &mut StreamingManager) {
         let game = &mut self.game;
         // Events raised by the commands below belong to the current frame.
-        self.shared
-            .event_frame
-            .store(manager.frame(), Ordering::Relaxed);
+        game.event_frame.store(manager.frame(), Ordering::Relaxed);
         if let Some(tx) = game.events.take() {
             let shared = Arc::clone(&self.shared);
+            let event_frame = Arc::clone(&game.event_frame);
             game.listener = Some(manager.register_event_listener(None, move |event| {
-                let frame = shared.event_frame.load(Ordering::Relaxed);
+                let frame = event_frame.load(Ordering::Relaxed);
                 if let Err(TrySendError::Full(_)) = tx.try_send((frame, *event)) {
                     shared.events_dropped.fetch_add(1, Ordering::Relaxed);
                 }
             }));
         }
-        for _ in 0..MAX_COMMANDS_PER_PUMP {
-            let Ok(envelope) = game.commands.try_recv() else {
-                break;
-            };
-            let result = envelope.command.apply(manager);
-            game.force = true;
-            if game.results.try_send((envelope.ticket, result)).is_err() {
-                self.shared.results_dropped.fetch_add(1, Ordering::Relaxed);
+        if self.shared.commands_queued.load(Ordering::Relaxed) > 0 {
+            for _ in 0..MAX_COMMANDS_PER_PUMP {
+                let Ok(envelope) = game.commands.try_recv() else {
+                    break;
+                };
+                self.shared.commands_queued.fetch_sub(1, Ordering::Relaxed);
+                let result = envelope.command.apply(manager);
+                game.force = true;
+                if game.results.try_send((envelope.ticket, result)).is_err() {
+                    self.shared.results_dropped.fetch_add(1, Ordering::Relaxed);
+                }
             }
         }
         // Events raised from now on (the next update, and the host's calls
         // after it) belong to the next frame.
-        self.shared
-            .event_frame
+        game.event_frame
             .store(manager.frame() + 1, Ordering::Relaxed);
         let urgent = self.shared.urgent.load(Ordering::Relaxed);
-        if !(game.force || urgent || self.shared.wanted.load(Ordering::Relaxed)) {
+        let hurry = game.force || urgent;
+        if !(hurry || game.collector.in_progress() || self.shared.wanted.load(Ordering::Relaxed)) {
             return;
         }
-        let now = Instant::now();
-        let due = game.force
-            || urgent
-            || game
+        if !hurry && !game.collector.in_progress() {
+            let now = Instant::now();
+            if game
                 .last_publish
-                .is_none_or(|t| now.duration_since(t) >= game.interval);
-        if !due {
+                .is_some_and(|t| now.duration_since(t) < game.interval)
+            {
+                return;
+            }
+            // A new pass starts: the rate counts from here.
+            game.last_publish = Some(now);
+        }
+        if let Some(t) = game.retry_after {
+            if Instant::now() < t {
+                return;
+            }
+            game.retry_after = None;
+        }
+        // A command or an API request wants the state now: copy it all in
+        // this frame. Otherwise copy within the frame budget.
+        let budget = if hurry { None } else { Some(game.frame_budget) };
+        let recycled = &game.recycled;
+        if !game
+            .collector
+            .step(manager, budget, || recycled.try_recv().unwrap_or_default())
+        {
             return;
         }
-        let mut snap = match game.spare.take() {
-            Some(s) => s,
-            None => game.recycled.try_recv().unwrap_or_default(),
-        };
-        let mark = game.collector.fill(&mut snap, manager);
+        let (snap, mark) = game.collector.finish(manager);
         match game.snapshots.try_send(snap) {
             Ok(()) => {
                 game.collector.commit(mark);
-                game.last_publish = Some(now);
                 game.force = false;
                 if urgent {
                     self.shared.urgent.store(false, Ordering::Relaxed);
@@ -430,8 +473,9 @@ impl DashboardServer {
             }
             Err(TrySendError::Full(s)) | Err(TrySendError::Disconnected(s)) => {
                 // The server thread has not taken the previous one yet: keep
-                // the buffer and try again at the next pump.
-                game.spare = Some(s);
+                // the rows and try again in a millisecond.
+                game.collector.put_back(s);
+                game.retry_after = Some(Instant::now() + Duration::from_millis(1));
             }
         }
     }

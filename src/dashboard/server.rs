@@ -89,7 +89,16 @@ enum Served {
 enum After {
     Close,
     /// Become a WebSocket client with these first messages queued.
-    Upgrade(VecDeque<(bool, Message)>),
+    Upgrade(VecDeque<Out>),
+}
+
+/// A message waiting for a WebSocket client.
+enum Out {
+    /// The latest state, composed when it is written (only the parts and
+    /// events this client has not received). At most one waits per client.
+    Update,
+    /// Anything else (hello, results, errors, pings).
+    Message(Message),
 }
 
 enum Phase {
@@ -115,8 +124,11 @@ enum Phase {
 
 struct WsClient {
     ws: WebSocket<TcpStream>,
-    /// (is an update, message): at most one update waits at a time.
-    queue: VecDeque<(bool, Message)>,
+    queue: VecDeque<Out>,
+    /// The state update this client last received (0: none).
+    sent_seq: u64,
+    /// The last event it received.
+    sent_event: u64,
     flushed: bool,
     last_message: Instant,
     last_ping: Instant,
@@ -225,7 +237,11 @@ impl Server {
             let wanted = self.ws_live > 0
                 || self.state.published_at.is_none()
                 || self.last_api.is_some_and(|t| t.elapsed() < API_INTEREST);
-            self.ch.shared.wanted.store(wanted, Ordering::Relaxed);
+            // Written only on change, so the game thread's copy of the line
+            // stays valid in its cache.
+            if self.ch.shared.wanted.load(Ordering::Relaxed) != wanted {
+                self.ch.shared.wanted.store(wanted, Ordering::Relaxed);
+            }
             if !busy {
                 std::thread::sleep(if self.conns.is_empty() {
                     IDLE_SLEEP
@@ -301,16 +317,14 @@ impl Server {
         let counters = self.counters();
         self.state.absorb(&snap, &counters);
         let _ = self.ch.recycle.try_send(snap);
-        if let Some(text) = &self.state.update_message {
-            let message = Message::Text(text.as_str().into());
-            for conn in &mut self.conns {
-                if let Phase::Ws(client) = &mut conn.phase {
-                    if let Some(slot) = client.queue.iter_mut().find(|(is_update, _)| *is_update) {
-                        slot.1 = message.clone();
-                        self.updates_dropped += 1;
-                    } else {
-                        client.queue.push_back((true, message.clone()));
-                    }
+        for conn in &mut self.conns {
+            if let Phase::Ws(client) = &mut conn.phase {
+                if client.queue.iter().any(|o| matches!(o, Out::Update)) {
+                    // The client has not taken the previous update yet: the
+                    // one waiting will carry this state instead.
+                    self.updates_dropped += 1;
+                } else {
+                    client.queue.push_back(Out::Update);
                 }
             }
         }
@@ -357,7 +371,7 @@ impl Server {
                     let message = result_message(&client_id, result);
                     if let Some(c) = self.conns.iter_mut().find(|c| c.id == conn) {
                         if let Phase::Ws(client) = &mut c.phase {
-                            client.queue.push_back((false, message));
+                            client.queue.push_back(Out::Message(message));
                         }
                     }
                 }
@@ -371,7 +385,20 @@ impl Server {
     fn submit(&mut self, command: Command, route: Route) -> Result<u64, (Route, CommandError)> {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
-        match self.ch.commands.try_send(Envelope { ticket, command }) {
+        // Counted first, so the game thread never sees a command it is not
+        // told about.
+        self.ch
+            .shared
+            .commands_queued
+            .fetch_add(1, Ordering::Relaxed);
+        let sent = self.ch.commands.try_send(Envelope { ticket, command });
+        if sent.is_err() {
+            self.ch
+                .shared
+                .commands_queued
+                .fetch_sub(1, Ordering::Relaxed);
+        }
+        match sent {
             Ok(()) => {
                 self.routes.insert(ticket, route);
                 Ok(ticket)
@@ -832,12 +859,11 @@ impl Server {
             "version": crate::VERSION,
             "update_rate_hz": self.ch.config.update_rate_hz,
             "max_message_bytes": MAX_MESSAGE,
-            "events": serde_json::from_str::<Value>(&self.state.event_history()).unwrap_or(Value::Null),
         });
         let mut first = VecDeque::new();
-        first.push_back((false, Message::Text(hello.to_string().into())));
-        if let Some(update) = &self.state.update_message {
-            first.push_back((true, Message::Text(update.as_str().into())));
+        first.push_back(Out::Message(Message::Text(hello.to_string().into())));
+        if self.state.seq > 0 {
+            first.push_back(Out::Update);
         }
         conn.phase = Phase::Write {
             out,
@@ -864,10 +890,10 @@ impl Server {
                 }
                 Ok(Message::Binary(_)) => {
                     client.last_message = now;
-                    client.queue.push_back((
-                        false,
-                        error_message("BAD_MESSAGE", "binary messages are not supported"),
-                    ));
+                    client.queue.push_back(Out::Message(error_message(
+                        "BAD_MESSAGE",
+                        "binary messages are not supported",
+                    )));
                     any = true;
                 }
                 Ok(_) => {
@@ -907,13 +933,13 @@ impl Server {
             client.last_ping = now;
             client
                 .queue
-                .push_back((false, Message::Ping(Vec::new().into())));
+                .push_back(Out::Message(Message::Ping(Vec::new().into())));
         }
         let conn_id = conn.id;
         for text in texts {
             if let Some(reply) = self.handle_ws_text(conn_id, &text) {
                 if let Phase::Ws(client) = &mut conn.phase {
-                    client.queue.push_back((false, reply));
+                    client.queue.push_back(Out::Message(reply));
                 }
             }
         }
@@ -935,8 +961,19 @@ impl Server {
                     }
                 }
             }
-            let Some((_, message)) = client.queue.pop_front() else {
-                break;
+            let message = match client.queue.pop_front() {
+                None => break,
+                Some(Out::Message(m)) => m,
+                Some(Out::Update) => {
+                    let Some((text, last_event)) =
+                        self.state.update_for(client.sent_seq, client.sent_event)
+                    else {
+                        continue;
+                    };
+                    client.sent_seq = self.state.seq;
+                    client.sent_event = last_event;
+                    Message::Text(text.into())
+                }
             };
             any = true;
             client.flushed = false;
@@ -1071,8 +1108,10 @@ fn write_pending(conn: &mut Conn, now: Instant) -> bool {
 
 /// The WebSocket limits: 64 KiB per message and per frame, a bounded write buffer.
 fn ws_config() -> WebSocketConfig {
+    // A small read buffer: tungstenite zero-fills it before every read
+    // attempt, and the loop tries every client every few milliseconds.
     WebSocketConfig::default()
-        .read_buffer_size(16 * 1024)
+        .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .max_write_buffer_size(16 << 20)
         .max_message_size(Some(MAX_MESSAGE))
@@ -1080,13 +1119,15 @@ fn ws_config() -> WebSocketConfig {
 }
 
 /// Turns a connection whose 101 answer is written into a WebSocket client.
-fn become_ws(conn: &mut Conn, first: VecDeque<(bool, Message)>) {
+fn become_ws(conn: &mut Conn, first: VecDeque<Out>) {
     let stream = conn.stream.take().expect("HTTP phases own the stream");
     let ws = WebSocket::from_raw_socket(stream, Role::Server, Some(ws_config()));
     let now = Instant::now();
     conn.phase = Phase::Ws(Box::new(WsClient {
         ws,
         queue: first,
+        sent_seq: 0,
+        sent_event: 0,
         flushed: true,
         last_message: now,
         last_ping: now,

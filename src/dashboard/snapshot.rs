@@ -4,9 +4,29 @@
 //! nothing. Names are copied once per new level or volume (they never
 //! change), profiler samples only when new. Turning this into JSON is the
 //! dashboard thread's job (`state.rs`).
+//!
+//! A snapshot is taken *incrementally*: each pump copies the next parts
+//! (level rows, volume rows, budgets, profiler samples, occlusion, loading
+//! screens) until its time budget is spent ([`Collector::step`], the clock
+//! is read every few rows), so the time a frame pays is bounded whatever the
+//! size of the world; when everything is copied, [`Collector::finish`] adds
+//! the counters and sources and the snapshot goes to the dashboard thread.
+//! A large world therefore refreshes more slowly than the configured rate;
+//! each row is consistent in itself, and rows are at most one pass old.
+//!
+//! Only what changed crosses to the dashboard thread, because reading and
+//! writing memory the other thread last touched is what costs most here:
+//! levels and volumes are copied again only when the manager's change log
+//! ([`crate::core::changes`]) names them, and a volume's distance to the
+//! sources, which changes every frame, is recomputed by the dashboard thread
+//! from the sources. A full copy (also spread over frames) happens at the
+//! start and whenever the log has moved on further than it keeps.
+//!
+//! A command from the dashboard copies everything at once.
 
 use std::sync::Arc;
 
+use crate::core::changes::Change;
 use crate::core::loading_screen::LoadingScreen;
 use crate::core::manager::LevelStatus;
 use crate::core::memory::{BudgetId, MemoryBudget, MemoryState};
@@ -16,7 +36,9 @@ use crate::core::{
     LevelId, Priority, StreamingManager, StreamingSource, StreamingVolume, Vec3, VolumeId,
 };
 
-/// One volume, without its name.
+/// One volume, without its name or its distance to the sources (which
+/// changes every frame: the dashboard thread computes it from the sources
+/// with the same formula, [`crate::core::volume::nearest_gap`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct VolumeRow {
     /// Its id.
@@ -55,8 +77,7 @@ impl From<&StreamingVolume> for VolumeRow {
     }
 }
 
-/// One memory budget; `name` and `levels` keep their allocations between
-/// snapshots.
+/// One memory budget; `name` keeps its allocation between snapshots.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BudgetRow {
     /// Its id.
@@ -71,10 +92,9 @@ pub struct BudgetRow {
     pub warning_threshold: f64,
     /// Critical threshold (fraction).
     pub critical_threshold: f64,
-    /// Memory held now, MB.
+    /// Memory held now, MB. (Its levels are the level rows whose `budget`
+    /// is this one; the dashboard thread sums their memory.)
     pub current_usage_mb: f64,
-    /// Levels allocated to it with their MB.
-    pub levels: Vec<(LevelId, f64)>,
     /// Its state.
     pub state: MemoryState,
     /// Evicting down to the warning threshold.
@@ -91,7 +111,6 @@ impl BudgetRow {
         self.warning_threshold = b.warning_threshold;
         self.critical_threshold = b.critical_threshold;
         self.current_usage_mb = b.current_usage_mb;
-        self.levels.clone_from(&b.allocated_levels);
         self.state = b.state;
         self.evicting = b.evicting;
     }
@@ -184,12 +203,24 @@ pub struct Snapshot {
     /// Names of every level, by id (shared between snapshots, replaced when
     /// a level is added).
     pub level_names: Arc<Vec<String>>,
-    /// Every level.
-    pub levels: Vec<LevelStatus>,
+    /// Number of levels (ids `0..level_count`).
+    pub level_count: usize,
+    /// Level rows that changed since the last pass (every level after a
+    /// full copy), in copy order (a level may appear more than once; the
+    /// last copy is the newest).
+    pub level_rows: Vec<LevelStatus>,
     /// Names of volumes by id (removed ones keep their slot).
     pub volume_names: Arc<Vec<String>>,
-    /// Live volumes.
-    pub volumes: Vec<VolumeRow>,
+    /// One more than the largest volume id.
+    pub volume_bound: u32,
+    /// True when `volume_rows` holds every live volume (a full copy);
+    /// otherwise it holds the volumes that changed since the last pass.
+    pub full_volumes: bool,
+    /// Volume rows, in copy order (a volume may appear more than once; the
+    /// last copy is the newest).
+    pub volume_rows: Vec<VolumeRow>,
+    /// Volumes removed since the last pass.
+    pub removed_volumes: Vec<VolumeId>,
     /// Streaming sources of the last update.
     pub sources: Vec<StreamingSource>,
     /// Memory budgets.
@@ -218,25 +249,263 @@ pub struct Snapshot {
     pub loading_screens: Vec<ScreenRow>,
 }
 
-/// What [`Collector::fill`] consumed, committed once the snapshot is sent.
-#[derive(Clone, Copy, Debug)]
+/// What [`Collector::finish`] consumed, committed once the snapshot is sent.
+#[derive(Clone, Copy, Debug, Default)]
 pub struct Mark {
     counts: [u64; ProfilingMetric::COUNT],
 }
 
-/// The game thread's memory between snapshots: the name tables and how many
-/// profiler samples were already sent.
+/// Where a pass is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Stage {
+    /// No pass in progress.
+    #[default]
+    Idle,
+    /// Full copy: every level row.
+    Levels,
+    /// Full copy: every volume row.
+    Volumes,
+    Budgets,
+    Samples,
+    Occlusion,
+    Screens,
+    /// Every part copied; `finish` hands it out.
+    Done,
+}
+
+/// Level rows copied between two looks at the clock in a full copy.
+const LEVEL_CHUNK: usize = 4;
+/// Volume rows copied between two looks at the clock in a full copy.
+const VOLUME_CHUNK: usize = 8;
+/// Occlusion rows copied between two looks at the clock.
+const OCCLUSION_CHUNK: usize = 4;
+
+/// The game thread's memory between snapshots: the pass in progress, the
+/// name tables, where it is in the change log and how many profiler samples
+/// were already sent.
 #[derive(Debug, Default)]
 pub struct Collector {
     level_names: Arc<Vec<String>>,
     volume_names: Arc<Vec<String>>,
     sent_counts: [u64; ProfilingMetric::COUNT],
+    /// The snapshot being filled, if a pass is in progress.
+    current: Option<Box<Snapshot>>,
+    stage: Stage,
+    /// Next row (level, volume or metric index) of the current stage.
+    cursor: usize,
+    /// Next occlusion row to copy.
+    occlusion_from: Option<LevelId>,
+    /// Next change-log entry to read; `None` before the first full copy.
+    changes_seq: Option<u64>,
+    /// Levels that existed at the last finish (newer ones are copied then).
+    known_levels: usize,
+    mark: Mark,
+}
+
+fn push_volume(snap: &mut Snapshot, manager: &StreamingManager, id: VolumeId) {
+    match manager.volume(id) {
+        Ok(v) => snap.volume_rows.push(VolumeRow::from(v)),
+        Err(_) => snap.removed_volumes.push(id),
+    }
 }
 
 impl Collector {
-    /// Copies `manager` into `snap`, reusing its buffers. Allocates only
-    /// when the world grew (a new level, volume, budget, ...).
-    pub fn fill(&mut self, snap: &mut Snapshot, manager: &StreamingManager) -> Mark {
+    /// Whether a pass is in progress (some parts copied, not yet sent).
+    pub fn in_progress(&self) -> bool {
+        self.stage != Stage::Idle
+    }
+
+    /// Copies the next parts of the snapshot, starting a pass in `buffer()`
+    /// if none is in progress: first the levels and volumes the change log
+    /// names since the last pump, then the other parts (or, for a full copy,
+    /// every level and volume first) until everything is copied or `budget`
+    /// is spent (the clock is read every few rows). `None` copies
+    /// everything now. Returns true once the pass is complete: call
+    /// [`finish`](Self::finish). Allocates only when the world grew.
+    pub fn step(
+        &mut self,
+        manager: &StreamingManager,
+        budget: Option<std::time::Duration>,
+        buffer: impl FnOnce() -> Box<Snapshot>,
+    ) -> bool {
+        let started = budget.map(|b| (std::time::Instant::now(), b));
+        let spent = || started.is_some_and(|(t, b)| t.elapsed() >= b);
+        if self.stage == Stage::Idle {
+            let mut snap = self.current.take().unwrap_or_else(buffer);
+            snap.level_rows.clear();
+            snap.volume_rows.clear();
+            snap.removed_volumes.clear();
+            snap.full_volumes = false;
+            self.current = Some(snap);
+            self.cursor = 0;
+            self.occlusion_from = None;
+            self.stage = Stage::Budgets;
+            if self.changes_seq.is_none() || budget.is_none() {
+                self.start_full_copy(manager);
+            }
+        }
+        let Some(snap) = self.current.as_mut() else {
+            return false;
+        };
+        // What changed since the last pump.
+        if let Some(seq) = self.changes_seq {
+            let result = manager.changes().since(seq, |change| match change {
+                Change::Level(id) => {
+                    if let Some(status) = manager.level_status(id) {
+                        snap.level_rows.push(status);
+                    }
+                }
+                Change::Volume(id) => push_volume(snap, manager, id),
+            });
+            match result {
+                Ok(next) => self.changes_seq = Some(next),
+                Err(_) => {
+                    // Fell behind the log: copy everything again.
+                    snap.level_rows.clear();
+                    snap.volume_rows.clear();
+                    snap.removed_volumes.clear();
+                    self.start_full_copy(manager);
+                }
+            }
+        }
+        let Some(snap) = self.current.as_mut() else {
+            return false;
+        };
+        loop {
+            match self.stage {
+                Stage::Idle | Stage::Done => break,
+                Stage::Levels => {
+                    let count = manager.level_count();
+                    let end = (self.cursor + LEVEL_CHUNK).min(count);
+                    for i in self.cursor..end {
+                        if let Some(status) = manager.level_status(LevelId(i as u32)) {
+                            snap.level_rows.push(status);
+                        }
+                    }
+                    self.cursor = end;
+                    if end >= count {
+                        self.cursor = 0;
+                        self.stage = Stage::Volumes;
+                    }
+                }
+                Stage::Volumes => {
+                    let bound = manager.volume_id_bound() as usize;
+                    let mut copied = 0;
+                    while copied < VOLUME_CHUNK && self.cursor < bound {
+                        if let Ok(v) = manager.volume(VolumeId(self.cursor as u32)) {
+                            snap.volume_rows.push(VolumeRow::from(v));
+                            copied += 1;
+                        }
+                        self.cursor += 1;
+                    }
+                    if self.cursor >= bound {
+                        self.cursor = 0;
+                        self.stage = Stage::Budgets;
+                    }
+                }
+                Stage::Budgets => {
+                    let budgets = manager.memory_budgets();
+                    snap.budgets.truncate(budgets.len());
+                    if let Some(b) = budgets.get(self.cursor) {
+                        if self.cursor == snap.budgets.len() {
+                            snap.budgets.push(BudgetRow::default());
+                        }
+                        snap.budgets[self.cursor].copy_from(b);
+                        self.cursor += 1;
+                    }
+                    if self.cursor >= budgets.len() {
+                        snap.unbudgeted_memory_mb = manager.unbudgeted_memory_mb();
+                        self.cursor = 0;
+                        self.stage = Stage::Samples;
+                    }
+                }
+                Stage::Samples => {
+                    // One metric per unit of work; unchanged ones are skipped.
+                    let profiler = manager.profiler();
+                    let window = profiler.config().window_size;
+                    let metric = ProfilingMetric::ALL[self.cursor];
+                    let i = metric as usize;
+                    let count = profiler.sample_count(metric);
+                    let sent = self.sent_counts[i];
+                    let new = &mut snap.samples[i];
+                    new.values.clear();
+                    new.reset = count < sent;
+                    let fresh = if new.reset { count } else { count - sent };
+                    if fresh > 0 {
+                        let n = usize::try_from(fresh).unwrap_or(usize::MAX).min(window);
+                        profiler.recent_samples(metric, n, |x| new.values.push(x));
+                    }
+                    snap.sample_counts[i] = count;
+                    self.mark.counts[i] = count;
+                    self.cursor += 1;
+                    if self.cursor >= ProfilingMetric::COUNT {
+                        self.cursor = 0;
+                        snap.window_size = window;
+                        snap.target_frame_time_ms = profiler.config().target_frame_time_ms;
+                        snap.performance_warning = profiler.is_performance_warning_active();
+                        snap.frames_over_target = profiler.frames_over_target();
+                        snap.smoothed_frame_time_ms = manager.smoothed_frame_time_ms();
+                        self.stage = Stage::Occlusion;
+                    }
+                }
+                Stage::Occlusion => {
+                    let stats = manager.occlusion();
+                    if self.occlusion_from.is_none() {
+                        snap.occlusion.clear();
+                    }
+                    let from = self.occlusion_from.unwrap_or(LevelId(0));
+                    self.occlusion_from = None;
+                    for (copied, d) in stats.iter_from(from).enumerate() {
+                        if copied == OCCLUSION_CHUNK {
+                            self.occlusion_from = Some(d.level);
+                            break;
+                        }
+                        snap.occlusion.push(d.clone());
+                    }
+                    if self.occlusion_from.is_none() {
+                        snap.occlusion_totals = stats.totals();
+                        self.stage = Stage::Screens;
+                    }
+                }
+                Stage::Screens => {
+                    let now = manager.now();
+                    let mut n = 0;
+                    for screen in manager.loading_screens() {
+                        if n == snap.loading_screens.len() {
+                            snap.loading_screens.push(ScreenRow::default());
+                        }
+                        snap.loading_screens[n].copy_from(screen, now);
+                        n += 1;
+                    }
+                    snap.loading_screens.truncate(n);
+                    self.stage = Stage::Done;
+                }
+            }
+            if spent() {
+                break;
+            }
+        }
+        self.stage == Stage::Done
+    }
+
+    /// Turns the pass in progress into a full copy of every level and volume.
+    fn start_full_copy(&mut self, manager: &StreamingManager) {
+        self.changes_seq = Some(manager.changes().next_seq());
+        if let Some(snap) = self.current.as_mut() {
+            snap.full_volumes = true;
+        }
+        self.cursor = 0;
+        self.occlusion_from = None;
+        self.stage = Stage::Levels;
+    }
+
+    /// Completes the pass: adds the counters, the sources and any new
+    /// names, and hands the snapshot out with what it consumed. Call after
+    /// [`step`](Self::step) returned true.
+    pub fn finish(&mut self, manager: &StreamingManager) -> (Box<Snapshot>, Mark) {
+        let mut snap = self.current.take().unwrap_or_default();
+        self.stage = Stage::Idle;
+        self.cursor = 0;
         snap.frame = manager.frame();
         snap.time_seconds = manager.now();
         snap.streaming_complete = manager.is_streaming_complete();
@@ -246,6 +515,18 @@ impl Collector {
         snap.outstanding_requests = manager.outstanding_request_count();
         snap.requests_issued = manager.requests_issued();
         snap.core_events_dropped = manager.dropped_event_count();
+        snap.level_count = manager.level_count();
+        snap.volume_bound = manager.volume_id_bound();
+        // Levels registered since the last pass (their registration is in
+        // the change log too; this covers a full copy that started earlier).
+        for i in self.known_levels.min(snap.level_count)..snap.level_count {
+            if let Some(status) = manager.level_status(LevelId(i as u32)) {
+                snap.level_rows.push(status);
+            }
+        }
+        self.known_levels = snap.level_count;
+        snap.sources.clear();
+        snap.sources.extend_from_slice(manager.sources());
 
         if self.level_names.len() != manager.level_count() {
             let mut names = Vec::with_capacity(manager.level_count());
@@ -259,17 +540,10 @@ impl Collector {
         if !Arc::ptr_eq(&snap.level_names, &self.level_names) {
             snap.level_names = Arc::clone(&self.level_names);
         }
-        snap.levels.clear();
-        snap.levels.extend(manager.level_statuses());
-
-        let max_volume = manager
-            .volumes()
-            .map(|v| v.id.0 as usize + 1)
-            .max()
-            .unwrap_or(0);
-        if max_volume > self.volume_names.len() {
+        let bound = manager.volume_id_bound() as usize;
+        if bound > self.volume_names.len() {
             let mut names: Vec<String> = self.volume_names.as_ref().clone();
-            names.resize(max_volume, String::new());
+            names.resize(bound, String::new());
             for v in manager.volumes() {
                 if names[v.id.0 as usize].is_empty() {
                     names[v.id.0 as usize].clone_from(&v.name);
@@ -280,63 +554,19 @@ impl Collector {
         if !Arc::ptr_eq(&snap.volume_names, &self.volume_names) {
             snap.volume_names = Arc::clone(&self.volume_names);
         }
-        snap.volumes.clear();
-        snap.volumes.extend(manager.volumes().map(VolumeRow::from));
-        snap.sources.clear();
-        snap.sources.extend_from_slice(manager.sources());
-
-        let budgets = manager.memory_budgets();
-        snap.budgets.truncate(budgets.len());
-        for (i, b) in budgets.iter().enumerate() {
-            if i == snap.budgets.len() {
-                snap.budgets.push(BudgetRow::default());
-            }
-            snap.budgets[i].copy_from(b);
-        }
-        snap.unbudgeted_memory_mb = manager.unbudgeted_memory_mb();
-
-        let profiler = manager.profiler();
-        let window = profiler.config().window_size;
-        let mut mark = Mark {
-            counts: [0; ProfilingMetric::COUNT],
-        };
-        for metric in ProfilingMetric::ALL {
-            let i = metric as usize;
-            let count = profiler.sample_count(metric);
-            let sent = self.sent_counts[i];
-            let new = &mut snap.samples[i];
-            new.values.clear();
-            new.reset = count < sent;
-            let fresh = if new.reset { count } else { count - sent };
-            let n = usize::try_from(fresh).unwrap_or(usize::MAX).min(window);
-            profiler.recent_samples(metric, n, |x| new.values.push(x));
-            snap.sample_counts[i] = count;
-            mark.counts[i] = count;
-        }
-        snap.window_size = window;
-        snap.target_frame_time_ms = profiler.config().target_frame_time_ms;
-        snap.performance_warning = profiler.is_performance_warning_active();
-        snap.frames_over_target = profiler.frames_over_target();
-        snap.smoothed_frame_time_ms = manager.smoothed_frame_time_ms();
-
-        snap.occlusion.clear();
-        snap.occlusion.extend(manager.occlusion().iter().cloned());
-        snap.occlusion_totals = manager.occlusion().totals();
-
-        let now = manager.now();
-        let mut n = 0;
-        for screen in manager.loading_screens() {
-            if n == snap.loading_screens.len() {
-                snap.loading_screens.push(ScreenRow::default());
-            }
-            snap.loading_screens[n].copy_from(screen, now);
-            n += 1;
-        }
-        snap.loading_screens.truncate(n);
-        mark
+        (snap, self.mark)
     }
 
-    /// Records that the snapshot filled with `mark` reached the server.
+    /// Takes back a finished snapshot the dashboard thread had no room for:
+    /// its parts are kept (later level rows are added to it), and the next
+    /// [`step`](Self::step) and [`finish`](Self::finish) hand it out again
+    /// with fresh counters.
+    pub fn put_back(&mut self, snap: Box<Snapshot>) {
+        self.current = Some(snap);
+        self.stage = Stage::Done;
+    }
+
+    /// Records that the snapshot finished with `mark` reached the server.
     pub fn commit(&mut self, mark: Mark) {
         self.sent_counts = mark.counts;
     }

@@ -1,6 +1,14 @@
 //! The dashboard thread's side of a snapshot: it keeps the profiler windows
 //! and the event log, and turns each [`Snapshot`] into the JSON that the
 //! API and the WebSocket serve. None of this runs on the game thread.
+//!
+//! The state is kept as named JSON *parts*, each with the sequence number of
+//! the update that last changed it. A WebSocket client is sent only the
+//! parts that changed since the last update it received (and the events it
+//! has not seen), so a dropped update loses nothing and a steady world
+//! costs little bandwidth. Distances to the sources change every frame, so
+//! they travel in their own small part instead of churning `levels` and
+//! `volumes`.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -13,13 +21,15 @@ use crate::core::occlusion::CullingRating;
 use crate::core::profiler::ProfilingMetric;
 use crate::core::{Event, StreamingState};
 
-use super::snapshot::Snapshot;
+use super::snapshot::{Snapshot, VolumeRow};
+use crate::core::manager::LevelStatus;
+use crate::core::volume::nearest_gap;
 
 /// Events kept for clients that connect later.
 pub(crate) const EVENT_HISTORY: usize = 500;
 
-/// The parts of the state JSON, one per API endpoint.
-pub(crate) const PARTS: [&str; 9] = [
+/// The parts of the state JSON (each also an `/api/<part>` endpoint).
+pub(crate) const PARTS: [&str; 10] = [
     "status",
     "levels",
     "volumes",
@@ -29,7 +39,26 @@ pub(crate) const PARTS: [&str; 9] = [
     "lod",
     "occlusion",
     "loading_screens",
+    "distances",
 ];
+
+/// Rounds for display: distances and coordinates to 0.01, so that
+/// float noise does not make a part look changed.
+fn round2(x: f64) -> Value {
+    if x.is_finite() {
+        json!((x * 100.0).round() / 100.0)
+    } else {
+        Value::Null
+    }
+}
+
+/// One part: its JSON as pushed over the WebSocket, the richer JSON the
+/// API serves (the same unless noted), and the update that last changed it.
+struct Part {
+    ws: String,
+    api: String,
+    version: u64,
+}
 
 /// A sample window like the profiler's, rebuilt from the samples each
 /// snapshot brings.
@@ -80,7 +109,7 @@ impl Window {
 /// One entry of the event log.
 pub(crate) struct LoggedEvent {
     pub(crate) seq: u64,
-    pub(crate) json: Value,
+    pub(crate) json: String,
 }
 
 /// Everything the dashboard thread knows.
@@ -88,19 +117,22 @@ pub(crate) struct State {
     started: Instant,
     windows: [Window; ProfilingMetric::COUNT],
     /// The latest state, as JSON parts (index = [`PARTS`]).
-    parts: Option<Vec<String>>,
-    /// The latest `update` message, ready to send.
-    pub(crate) update_message: Option<String>,
+    parts: Option<Vec<Part>>,
+    /// Sequence number of the latest absorbed snapshot (0: none yet).
     pub(crate) seq: u64,
     pub(crate) published_at: Option<Instant>,
     /// Raw snapshot figures kept for `/metrics`.
     pub(crate) prometheus: Option<String>,
     events: VecDeque<LoggedEvent>,
     next_event_seq: u64,
-    /// Events that arrived since the last update message.
-    fresh_events: Vec<Value>,
     level_names: std::sync::Arc<Vec<String>>,
     budget_names: Vec<String>,
+    /// Every level as last copied (snapshots bring only the rows that
+    /// changed).
+    levels: Vec<LevelStatus>,
+    /// Every volume by id as last copied (snapshots bring only the rows
+    /// that changed); removed ones are `None`.
+    volumes: Vec<Option<VolumeRow>>,
 }
 
 fn level_name(names: &[String], id: u32) -> Value {
@@ -109,7 +141,7 @@ fn level_name(names: &[String], id: u32) -> Value {
         .map_or(Value::Null, |n| Value::String(n.clone()))
 }
 
-fn state_counts(levels: &[crate::core::manager::LevelStatus]) -> Value {
+fn state_counts(levels: &[LevelStatus]) -> Value {
     let mut counts = Map::new();
     for s in [
         StreamingState::Unloaded,
@@ -131,39 +163,79 @@ impl State {
             started: Instant::now(),
             windows: Default::default(),
             parts: None,
-            update_message: None,
             seq: 0,
             published_at: None,
             prometheus: None,
             events: VecDeque::new(),
             next_event_seq: 1,
-            fresh_events: Vec::new(),
             level_names: Default::default(),
             budget_names: Vec::new(),
+            levels: Vec::new(),
+            volumes: Vec::new(),
         }
     }
 
-    /// The JSON of one part, if a snapshot arrived.
+    /// The API JSON of one part, if a snapshot arrived.
     pub(crate) fn part(&self, name: &str) -> Option<&str> {
         let index = PARTS.iter().position(|p| *p == name)?;
-        self.parts.as_ref().map(|p| p[index].as_str())
+        self.parts.as_ref().map(|p| p[index].api.as_str())
     }
 
-    /// The whole state as one JSON object.
+    /// The whole state (API form) as one JSON object.
     pub(crate) fn full(&self) -> Option<String> {
         let parts = self.parts.as_ref()?;
         let mut out = String::from("{");
-        for (i, (name, json)) in PARTS.iter().zip(parts).enumerate() {
+        for (i, (name, part)) in PARTS.iter().zip(parts).enumerate() {
             if i > 0 {
                 out.push(',');
             }
             out.push('"');
             out.push_str(name);
             out.push_str("\":");
-            out.push_str(json);
+            out.push_str(&part.api);
         }
         out.push('}');
         Some(out)
+    }
+
+    /// The `update` message for a client that last received update
+    /// `sent_seq` (0: none) and event `sent_event`: only the parts changed
+    /// since, and the events it has not seen. Returns the message and the
+    /// newest event sequence number it carries; `None` before any snapshot.
+    pub(crate) fn update_for(&self, sent_seq: u64, sent_event: u64) -> Option<(String, u64)> {
+        let parts = self.parts.as_ref()?;
+        let mut out = format!(
+            "{{\"type\":\"update\",\"protocol\":{},\"seq\":{},\"full\":{},\"state\":{{",
+            super::PROTOCOL_VERSION,
+            self.seq,
+            sent_seq == 0
+        );
+        let mut first = true;
+        for (name, part) in PARTS.iter().zip(parts) {
+            if part.version > sent_seq {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                out.push('"');
+                out.push_str(name);
+                out.push_str("\":");
+                out.push_str(&part.ws);
+            }
+        }
+        out.push_str("},\"events\":[");
+        let mut last = sent_event;
+        let mut first = true;
+        for e in self.events.iter().filter(|e| e.seq > sent_event) {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&e.json);
+            last = e.seq;
+        }
+        out.push_str("]}");
+        Some((out, last))
     }
 
     /// Milliseconds since the server started.
@@ -194,27 +266,24 @@ impl State {
         if self.events.len() == EVENT_HISTORY {
             self.events.pop_front();
         }
-        self.fresh_events.push(value.clone());
-        if self.fresh_events.len() > EVENT_HISTORY {
-            self.fresh_events.remove(0);
-        }
         self.events.push_back(LoggedEvent {
             seq: self.next_event_seq,
-            json: value,
+            json: value.to_string(),
         });
         self.next_event_seq += 1;
     }
 
     /// The event log, oldest first, as a JSON array.
     pub(crate) fn event_history(&self) -> String {
-        let all: Vec<&Value> = self.events.iter().map(|e| &e.json).collect();
-        serde_json::to_string(&all).unwrap_or_else(|_| "[]".into())
-    }
-
-    /// Sequence number of the newest logged event (0: none).
-    #[allow(dead_code)]
-    pub(crate) fn last_event_seq(&self) -> u64 {
-        self.events.back().map_or(0, |e| e.seq)
+        let mut out = String::from("[");
+        for (i, e) in self.events.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&e.json);
+        }
+        out.push(']');
+        out
     }
 
     /// Takes the name tables of a snapshot (before its events are logged).
@@ -238,18 +307,64 @@ impl State {
                 snap.window_size.max(1),
             );
         }
-        let names = &snap.level_names;
+        self.levels.truncate(snap.level_count);
+        for row in &snap.level_rows {
+            let i = row.id.0 as usize;
+            if i < snap.level_count {
+                if i >= self.levels.len() {
+                    // Not reached: a new level's row comes in the pass that
+                    // first counts it. Placeholders keep ids dense anyway.
+                    while self.levels.len() <= i {
+                        let id = crate::core::LevelId(self.levels.len() as u32);
+                        self.levels.push(LevelStatus { id, ..*row });
+                    }
+                }
+                self.levels[i] = *row;
+            }
+        }
+        if snap.full_volumes {
+            self.volumes.clear();
+        }
+        self.volumes.resize(snap.volume_bound as usize, None);
+        for row in &snap.volume_rows {
+            if let Some(slot) = self.volumes.get_mut(row.id.0 as usize) {
+                *slot = Some(*row);
+            }
+        }
+        for id in &snap.removed_volumes {
+            if let Some(slot) = self.volumes.get_mut(id.0 as usize) {
+                *slot = None;
+            }
+        }
+        let levels = std::mem::take(&mut self.levels);
+        let volumes: Vec<VolumeRow> = self.volumes.iter().flatten().copied().collect();
+        self.build(snap, &levels, &volumes, extra);
+        self.levels = levels;
+    }
 
-        // Gaps are computed here, on the dashboard thread, from the
-        // snapshot's sources: the game thread does not pay for them.
-        let volume_distance: Vec<f64> = snap
-            .volumes
+    fn build(
+        &mut self,
+        snap: &Snapshot,
+        levels: &[LevelStatus],
+        volumes: &[VolumeRow],
+        extra: &ServerCounters,
+    ) {
+        let names = &snap.level_names;
+        let volume_count = volumes.len();
+        // The wanting rule's d for each enabled volume, from the sources.
+        let volume_distance: Vec<f64> = volumes
             .iter()
-            .map(|v| crate::core::volume::nearest_gap(&snap.sources, &v.center, v.radius))
+            .map(|v| {
+                if v.enabled {
+                    nearest_gap(&snap.sources, &v.center, v.radius)
+                } else {
+                    f64::INFINITY
+                }
+            })
             .collect();
         // Per-level distance: the nearest enabled volume of the level.
-        let mut distance = vec![f64::INFINITY; snap.levels.len()];
-        for (v, vd) in snap.volumes.iter().zip(&volume_distance) {
+        let mut distance = vec![f64::INFINITY; levels.len()];
+        for (v, vd) in volumes.iter().zip(&volume_distance) {
             if v.enabled {
                 if let Some(d) = distance.get_mut(v.level.0 as usize) {
                     *d = d.min(*vd);
@@ -267,8 +382,8 @@ impl State {
             .max()
             .unwrap_or(MemoryState::Normal);
         let used = budgeted + snap.unbudgeted_memory_mb;
-        let gave_up = snap.levels.iter().filter(|l| l.gave_up).count();
-        let failing = snap.levels.iter().filter(|l| l.failures > 0).count();
+        let gave_up = levels.iter().filter(|l| l.gave_up).count();
+        let failing = levels.iter().filter(|l| l.failures > 0).count();
         let frame_stats = self.windows[ProfilingMetric::FrameTime as usize].stats();
 
         let health = json!({
@@ -288,11 +403,11 @@ impl State {
             "pending_requests": snap.pending_requests,
             "outstanding_requests": snap.outstanding_requests,
             "requests_issued": snap.requests_issued,
-            "level_count": snap.levels.len(),
-            "level_states": state_counts(&snap.levels),
-            "volume_count": snap.volumes.len(),
-            "active_volumes": snap.volumes.iter().filter(|v| v.enabled && v.wants).count(),
-            "enabled_volumes": snap.volumes.iter().filter(|v| v.enabled).count(),
+            "level_count": levels.len(),
+            "level_states": state_counts(levels),
+            "volume_count": volumes.len(),
+            "active_volumes": volumes.iter().filter(|v| v.enabled && v.wants).count(),
+            "enabled_volumes": volumes.iter().filter(|v| v.enabled).count(),
             "source_count": snap.sources.len(),
             "memory_used_mb": used,
             "memory_total_mb": total,
@@ -310,9 +425,8 @@ impl State {
             },
         });
 
-        let levels: Vec<Value> = snap
-            .levels
-            .iter()
+        let levels_json: Vec<Value> = levels
+                        .iter()
             .map(|l| {
                 json!({
                     "id": l.id.0,
@@ -330,17 +444,26 @@ impl State {
                     "budget_name": l.budget.and_then(|b| snap.budgets.get(b.0 as usize)).map(|b| b.name.clone()),
                     "lod": l.lod.map(|(lod, _)| lod),
                     "lod_auto_adjust": l.lod.map(|(_, auto)| auto),
-                    "distance": finite(distance.get(l.id.0 as usize).copied().unwrap_or(f64::INFINITY)),
                 })
             })
             .collect();
+        let level_distances: Vec<Value> = levels
+            .iter()
+            .map(|l| {
+                round2(
+                    distance
+                        .get(l.id.0 as usize)
+                        .copied()
+                        .unwrap_or(f64::INFINITY),
+                )
+            })
+            .collect();
 
-        let volumes: Vec<Value> = snap
-            .volumes
+        let volumes: Vec<Value> = volumes
             .iter()
             .zip(&volume_distance)
             .map(|(v, vd)| {
-                let level_state = snap.levels.get(v.level.0 as usize).map(|l| l.state);
+                let level_state = levels.get(v.level.0 as usize).map(|l| l.state);
                 json!({
                     "id": v.id.0,
                     "name": snap.volume_names.get(v.id.0 as usize).cloned().unwrap_or_default(),
@@ -358,6 +481,7 @@ impl State {
                 })
             })
             .collect();
+        let volume_distances: Vec<Value> = volume_distance.iter().map(|d| round2(*d)).collect();
 
         let sources: Vec<Value> = snap
             .sources
@@ -395,8 +519,8 @@ impl State {
                     "critical_threshold": b.critical_threshold,
                     "current_usage_mb": b.current_usage_mb,
                     "usage_fraction": fraction,
-                    "allocated_memory_mb": b.levels.iter().map(|(_, mb)| mb).sum::<f64>(),
-                    "levels": b.levels.iter().map(|(id, mb)| json!({"id": id.0, "name": level_name(names, id.0), "memory_mb": mb, "state": snap.levels.get(id.0 as usize).map(|l| l.state)})).collect::<Vec<_>>(),
+                    "allocated_memory_mb": levels.iter().filter(|l| l.budget.map(|id| id.0) == Some(b.id)).map(|l| l.memory_mb).sum::<f64>(),
+                    "levels": levels.iter().filter(|l| l.budget.map(|id| id.0) == Some(b.id)).map(|l| json!({"id": l.id.0, "name": level_name(names, l.id.0), "memory_mb": l.memory_mb, "state": l.state})).collect::<Vec<_>>(),
                     "state": b.state,
                     "evicting": b.evicting,
                 })
@@ -438,9 +562,8 @@ impl State {
             "triangles": series(ProfilingMetric::TriangleCount),
         });
 
-        let lod_levels: Vec<Value> = snap
-            .levels
-            .iter()
+        let lod_levels: Vec<Value> = levels
+                        .iter()
             .map(|l| {
                 json!({
                     "id": l.id.0,
@@ -461,12 +584,14 @@ impl State {
                        "draw_distance": q.draw_distance, "shadow_quality": q.shadow_quality})
             })
             .collect();
+        // The page reads per-level LOD from `levels`; the API adds them here.
         let lod = json!({
-            "levels": lod_levels,
             "quality_table": quality,
             "distance_thresholds": crate::core::lod::DEFAULT_LOD_DISTANCES,
             "memory_thresholds_mb": crate::core::lod::DEFAULT_LOD_MEMORY_MB,
         });
+        let mut lod_api = lod.clone();
+        lod_api["levels"] = Value::Array(lod_levels);
 
         let occlusion_levels: Vec<Value> = snap
             .occlusion
@@ -508,32 +633,62 @@ impl State {
             })
             .collect();
 
-        let parts: Vec<String> = [
-            status,
-            Value::Array(levels),
-            Value::Array(volumes),
-            Value::Array(sources),
-            memory,
-            metrics,
-            lod,
-            occlusion,
-            Value::Array(screens),
-        ]
-        .iter()
-        .map(|v| serde_json::to_string(v).unwrap_or_else(|_| "null".into()))
-        .collect();
-        self.prometheus = Some(super::metrics::exposition(snap, &frame_stats, extra));
-        self.parts = Some(parts);
-        let events = serde_json::to_string(&self.fresh_events).unwrap_or_else(|_| "[]".into());
-        self.fresh_events.clear();
-        let full = self.full().unwrap_or_default();
-        self.update_message = Some(format!(
-            "{{\"type\":\"update\",\"protocol\":{},\"seq\":{},\"state\":{},\"events\":{}}}",
-            super::PROTOCOL_VERSION,
-            self.seq,
-            full,
-            events
+        let with_distance = |rows: &[Value], distances: &[Value]| -> Value {
+            Value::Array(
+                rows.iter()
+                    .zip(distances)
+                    .map(|(row, d)| {
+                        let mut row = row.clone();
+                        row["distance"] = d.clone();
+                        row
+                    })
+                    .collect(),
+            )
+        };
+        let levels_api = with_distance(&levels_json, &level_distances);
+        let volumes_api = with_distance(&volumes, &volume_distances);
+        let distances = json!({ "levels": level_distances, "volumes": volume_distances });
+        let text = |v: &Value| serde_json::to_string(v).unwrap_or_else(|_| "null".into());
+        // (WebSocket form, API form) per part, in PARTS order.
+        let fresh: [(String, Option<String>); 10] = [
+            (text(&status), None),
+            (text(&Value::Array(levels_json)), Some(text(&levels_api))),
+            (text(&Value::Array(volumes)), Some(text(&volumes_api))),
+            (text(&Value::Array(sources)), None),
+            (text(&memory), None),
+            (text(&metrics), None),
+            (text(&lod), Some(text(&lod_api))),
+            (text(&occlusion), None),
+            (text(&Value::Array(screens)), None),
+            (text(&distances), None),
+        ];
+        let seq = self.seq;
+        let old = self.parts.take();
+        let parts = fresh
+            .into_iter()
+            .enumerate()
+            .map(|(i, (ws, api))| {
+                let unchanged = old.as_ref().is_some_and(|o| o[i].ws == ws);
+                let version = if unchanged {
+                    old.as_ref().map_or(seq, |o| o[i].version)
+                } else {
+                    seq
+                };
+                Part {
+                    api: api.unwrap_or_else(|| ws.clone()),
+                    ws,
+                    version,
+                }
+            })
+            .collect();
+        self.prometheus = Some(super::metrics::exposition(
+            snap,
+            levels,
+            volume_count,
+            &frame_stats,
+            extra,
         ));
+        self.parts = Some(parts);
     }
 }
 

@@ -38,11 +38,16 @@ pub struct LsmDashboardConfig {
     /// Milliseconds a client has to send a complete request; 0 means the
     /// default, 5000.
     pub request_timeout_ms: u32,
+    /// Nanoseconds of game-thread time `lsm_update` may spend per call
+    /// copying the dashboard's snapshot (the copy resumes at the next
+    /// call); 0 means the default, 1000 (1 µs). Larger values refresh big
+    /// worlds faster at a higher per-frame cost.
+    pub frame_budget_ns: u32,
 }
 
 /// Fills `out` with the default dashboard configuration: 127.0.0.1, port
-/// 8000, 10 Hz, 8 clients, loopback only, 5 s request timeout. Works in
-/// every build.
+/// 8000, 10 Hz, 8 clients, loopback only, 5 s request timeout, 1 µs frame
+/// budget. Works in every build.
 ///
 /// Threading: any thread.
 #[no_mangle]
@@ -56,6 +61,7 @@ pub extern "C" fn lsm_dashboard_config_default(out: *mut LsmDashboardConfig) -> 
             max_clients: 8,
             allow_non_loopback: false,
             request_timeout_ms: 5000,
+            frame_budget_ns: 1000,
         };
         // SAFETY: checked non-NULL; the caller provides writable storage.
         unsafe { write_out(out, config) };
@@ -87,6 +93,11 @@ fn to_rust_config(c: &LsmDashboardConfig) -> Result<crate::dashboard::DashboardC
             crate::dashboard::DEFAULT_REQUEST_TIMEOUT
         } else {
             std::time::Duration::from_millis(u64::from(c.request_timeout_ms))
+        },
+        frame_budget: if c.frame_budget_ns == 0 {
+            crate::dashboard::DEFAULT_FRAME_BUDGET
+        } else {
+            std::time::Duration::from_nanos(u64::from(c.frame_budget_ns))
         },
     })
 }

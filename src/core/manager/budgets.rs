@@ -87,6 +87,8 @@ impl StreamingManager {
         let l = &mut self.levels.levels[level.0 as usize];
         l.budget = Some(budget);
         l.memory_mb = memory_mb;
+        self.changes
+            .record(crate::core::changes::Change::Level(level));
         self.budgets
             .get_mut(budget)
             .allocated_levels

@@ -71,6 +71,7 @@ impl StreamingManager {
     ) -> StreamingResult<()> {
         let id = self.find_level(level_name)?;
         self.ensure_lod_settings(id, auto_adjust).auto_adjust = auto_adjust;
+        self.changes.record(crate::core::changes::Change::Level(id));
         Ok(())
     }
 
@@ -124,6 +125,7 @@ impl StreamingManager {
     }
 
     fn ensure_lod_settings(&mut self, id: LevelId, auto_adjust: bool) -> &mut LodSettings {
+        self.changes.record(crate::core::changes::Change::Level(id));
         let level = &mut self.levels.levels[id.0 as usize];
         if level.lod.is_none() {
             level.lod = Some(LodSettings {
@@ -149,6 +151,7 @@ impl StreamingManager {
         }
         settings.current_lod = lod;
         let active = level.state == StreamingState::Active;
+        self.changes.record(crate::core::changes::Change::Level(id));
         self.events.emit(Event::LodChanged {
             level: id,
             from,

@@ -17,6 +17,7 @@ mod status;
 
 use std::collections::{HashMap, VecDeque};
 
+use super::changes::{Change, ChangeLog};
 use super::config::StreamingConfig;
 use super::error::{check_non_negative, StreamingError, StreamingResult};
 use super::events::{Event, EventHub, EventKind, ListenerId};
@@ -116,6 +117,8 @@ pub struct StreamingManager {
     request_counts: RequestCounts,
     /// Sources authored with the world (kept for the host, saved with it).
     authored_sources: Vec<AuthoredSource>,
+    /// Which levels and volumes changed, for observers (see `core::changes`).
+    changes: ChangeLog,
 }
 
 impl Default for StreamingManager {
@@ -138,6 +141,7 @@ impl StreamingManager {
             lod_levels: Vec::new(),
             smoothed_frame_time_ms: 0.0,
             smoothed_frame_samples: 0,
+            changes: ChangeLog::default(),
             events: EventHub::new(config.event_queue_capacity as usize),
             config,
             levels: LevelTable::default(),
@@ -200,6 +204,7 @@ impl StreamingManager {
             self.levels.levels[id.0 as usize].memory_mb = old_mb;
             self.set_level_memory(id, desc.estimated_memory_mb);
         }
+        self.changes.record(Change::Level(id));
         Ok(id)
     }
 
@@ -282,6 +287,8 @@ impl StreamingManager {
             wants: false,
         });
         self.levels.levels[level.0 as usize].volumes.push(id);
+        self.changes.record(Change::Volume(id));
+        self.changes.record(Change::Level(level));
         Ok(id)
     }
 
@@ -310,6 +317,7 @@ impl StreamingManager {
     /// Removes a volume; if it wanted its level, the level may now be released.
     pub fn remove_streaming_volume(&mut self, id: VolumeId) -> StreamingResult<()> {
         let volume = self.volumes.remove(id)?;
+        self.changes.record(Change::Volume(id));
         let level = &mut self.levels.levels[volume.level.0 as usize];
         level.volumes.retain(|v| *v != id);
         if volume.wants {
@@ -324,6 +332,7 @@ impl StreamingManager {
     /// enabled one decides again at the next update.
     pub fn set_volume_enabled(&mut self, id: VolumeId, enabled: bool) -> StreamingResult<()> {
         let wanted = self.volumes.set_enabled(id, enabled)?;
+        self.changes.record(Change::Volume(id));
         if !enabled && wanted {
             let level = self.volumes.get(id)?.level;
             self.set_volume_wants(level, false);
@@ -341,7 +350,10 @@ impl StreamingManager {
         }
         let v = self.volumes.get(id)?;
         let (radius, load, unload) = (v.radius, v.load_distance, v.unload_distance);
-        self.volumes.set_geometry(id, center, radius, load, unload)
+        self.volumes
+            .set_geometry(id, center, radius, load, unload)?;
+        self.changes.record(Change::Volume(id));
+        Ok(())
     }
 
     /// Changes a volume's radius and distances (`unload = None` takes the
@@ -360,7 +372,10 @@ impl StreamingManager {
             self.config.unload_distance_factor,
         )?;
         let center = self.volumes.get(id)?.center;
-        self.volumes.set_geometry(id, center, radius, load, unload)
+        self.volumes
+            .set_geometry(id, center, radius, load, unload)?;
+        self.changes.record(Change::Volume(id));
+        Ok(())
     }
 
     /// The gap of the wanting rule between volume `id` and the nearest
@@ -449,8 +464,11 @@ impl StreamingManager {
         // Reused buffer: a steady-state update does not allocate.
         let mut flips = std::mem::take(&mut self.scratch_flips);
         flips.clear();
-        self.volumes
-            .evaluate(sources, |volume| flips.push((volume.level, volume.wants)));
+        let changes = &mut self.changes;
+        self.volumes.evaluate(sources, |volume| {
+            flips.push((volume.level, volume.wants));
+            changes.record(Change::Volume(volume.id));
+        });
         for &(level, wants) in &flips {
             self.set_volume_wants(level, wants);
         }
@@ -590,6 +608,8 @@ impl StreamingManager {
         if o.kind == RequestKind::Unload {
             level.evict = false;
         }
+        // Retries, give-up and (for a load) the reported memory changed.
+        self.changes.record(Change::Level(o.level));
         let failures = level.failures;
         let mut failure_event = None;
         if !success {
@@ -629,6 +649,7 @@ impl StreamingManager {
     /// previous give-up after failed retries.
     pub fn load_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
+        self.changes.record(Change::Level(id));
         let level = &mut self.levels.levels[id.0 as usize];
         level.pinned = true;
         if level.gave_up {
@@ -648,6 +669,7 @@ impl StreamingManager {
     /// removes the manual one).
     pub fn unload_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
+        self.changes.record(Change::Level(id));
         let level = &mut self.levels.levels[id.0 as usize];
         let was_wanted = level.wanted();
         level.pinned = false;
@@ -691,6 +713,7 @@ impl StreamingManager {
             });
         }
         level.hidden_by_host = !visible;
+        self.changes.record(Change::Level(id));
         self.refresh_missing(id);
         self.mark_dirty(id);
         self.reconcile();
@@ -767,6 +790,7 @@ impl StreamingManager {
     }
 
     fn set_volume_wants(&mut self, level: LevelId, wants: bool) {
+        self.changes.record(Change::Level(level));
         let l = &mut self.levels.levels[level.0 as usize];
         let was_wanted = l.wanted();
         if wants {
@@ -822,6 +846,7 @@ impl StreamingManager {
             return;
         }
         l.state = to;
+        self.changes.record(Change::Level(level));
         self.refresh_missing(level);
         self.events
             .emit(Event::LevelStateChanged { level, from, to });

@@ -38,6 +38,23 @@ pub struct LevelStatus {
     pub lod: Option<(LodLevel, bool)>,
 }
 
+fn status_of(i: usize, l: &crate::core::level::Level) -> LevelStatus {
+    LevelStatus {
+        id: LevelId(i as u32),
+        state: l.state,
+        priority: l.priority,
+        memory_mb: l.memory_mb,
+        wanted: l.wanted(),
+        pinned: l.pinned,
+        hidden_by_host: l.hidden_by_host,
+        wanting_volumes: l.want_count,
+        failures: l.failures,
+        gave_up: l.gave_up,
+        budget: l.budget,
+        lod: l.lod.as_ref().map(|s| (s.current_lod, s.auto_adjust)),
+    }
+}
+
 impl StreamingManager {
     /// Every level's [`LevelStatus`], in id order. No allocation, no name
     /// copies: pair with [`level_name`](Self::level_name) once per new id.
@@ -46,20 +63,28 @@ impl StreamingManager {
             .levels
             .iter()
             .enumerate()
-            .map(|(i, l)| LevelStatus {
-                id: LevelId(i as u32),
-                state: l.state,
-                priority: l.priority,
-                memory_mb: l.memory_mb,
-                wanted: l.wanted(),
-                pinned: l.pinned,
-                hidden_by_host: l.hidden_by_host,
-                wanting_volumes: l.want_count,
-                failures: l.failures,
-                gave_up: l.gave_up,
-                budget: l.budget,
-                lod: l.lod.as_ref().map(|s| (s.current_lod, s.auto_adjust)),
-            })
+            .map(|(i, l)| status_of(i, l))
+    }
+
+    /// The [`LevelStatus`] of level `id`, if it exists (levels are never
+    /// removed: ids `0..level_count()` all exist).
+    pub fn level_status(&self, id: LevelId) -> Option<LevelStatus> {
+        let i = id.0 as usize;
+        self.levels.levels.get(i).map(|l| status_of(i, l))
+    }
+
+    /// One more than the largest volume id ever given: every live volume's
+    /// id is below it (removed volumes leave gaps; ids are never reused).
+    /// With [`volume`](Self::volume), lets an observer walk the volumes a
+    /// slice at a time.
+    pub fn volume_id_bound(&self) -> u32 {
+        self.volumes.slot_count() as u32
+    }
+
+    /// Which levels and volumes changed, for observers that keep a copy
+    /// of the state (see [`crate::core::changes`]).
+    pub fn changes(&self) -> &crate::core::changes::ChangeLog {
+        &self.changes
     }
 
     /// Requests issued since the manager was built (request ids are

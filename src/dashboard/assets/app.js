@@ -110,10 +110,12 @@
       case 'hello':
         $('#top-version').textContent = msg.version;
         $('#top-rate').textContent = msg.update_rate_hz + ' Hz';
-        if (Array.isArray(msg.events)) { events.length = 0; lastEventSeq = 0; addEvents(msg.events); }
         break;
       case 'update':
-        state = msg.state;
+        // Only the parts that changed since this client's last update come;
+        // the first one (full) has them all.
+        if (msg.full || !state) state = msg.state; else Object.assign(state, msg.state);
+        applyDistances();
         seq = msg.seq;
         document.body.dataset.seq = String(seq);
         addEvents(msg.events || []);
@@ -133,6 +135,14 @@
       default:
         break;
     }
+  }
+
+  // Distances change every frame, so they travel in their own part.
+  function applyDistances() {
+    const d = state.distances;
+    if (!d) return;
+    state.levels.forEach((l, i) => { l.distance = d.levels[i]; });
+    state.volumes.forEach((v, i) => { v.distance = d.volumes[i]; });
   }
 
   // Sends a command; resolves with its result.
@@ -448,14 +458,14 @@
 
   // ----- LOD -------------------------------------------------------------------
   function renderLod() {
-    fillBody($('#lod-table'), state.lod.levels.map((l) => el('tr', { dataset: { level: l.name } },
+    fillBody($('#lod-table'), state.levels.map((l) => el('tr', { dataset: { level: l.name } },
       el('td', null, l.name),
       el('td', null, stateBadge(l.state)),
       el('td', { className: 'r' }, fmtDist(l.distance)),
-      el('td', null, l.has_settings ? badge('rt-GOOD', l.current_lod) : el('span', { className: 'muted' }, 'ULTRA (no settings)')),
-      el('td', null, el('button', { className: 'small', dataset: { action: 'auto', level: l.name }, onclick: () => act(`auto-adjust ${l.name}`, 'set_lod_auto_adjust', { level: l.name, auto_adjust: !l.auto_adjust }) }, l.auto_adjust ? 'on' : 'off')),
+      el('td', null, l.lod ? badge('rt-GOOD', l.lod) : el('span', { className: 'muted' }, 'ULTRA (no settings)')),
+      el('td', null, el('button', { className: 'small', dataset: { action: 'auto', level: l.name }, onclick: () => act(`auto-adjust ${l.name}`, 'set_lod_auto_adjust', { level: l.name, auto_adjust: !l.lod_auto_adjust }) }, l.lod_auto_adjust ? 'on' : 'off')),
       el('td', null, ...LODS.map((lod) => el('button', {
-        className: 'small' + (l.has_settings && l.current_lod === lod ? ' primary' : ''), title: lod,
+        className: 'small' + (l.lod === lod ? ' primary' : ''), title: lod,
         dataset: { action: 'set-lod', level: l.name, lod },
         onclick: () => act(`${l.name} LOD ${lod}`, 'set_lod', { level: l.name, lod }),
       }, lod[0] + (lod === 'MINIMAL' ? 'in' : '')))),
