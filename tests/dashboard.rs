@@ -884,3 +884,61 @@ fn a_slow_websocket_reader_misses_updates_without_holding_others_back() {
     assert!(status["dashboard"]["clients"].as_u64().unwrap() >= 1);
     drop(slow);
 }
+
+/// `GET /api/trace` serves the session so far as a Chrome-trace/Perfetto
+/// file: one named track per level with load/visible/unload spans that
+/// never overlap, memory and loads-in-flight counters.
+#[test]
+fn the_session_trace_is_served_live() {
+    let game = Game::start(config());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let response = get(game.port, "/api/trace");
+        assert_eq!(response.status, 200, "{}", response.text());
+        assert!(response
+            .header("content-disposition")
+            .is_some_and(|d| d.contains("lsm-trace.json")));
+        let trace = response.json();
+        let events = trace["traceEvents"].as_array().expect("traceEvents");
+        let spans: Vec<&Value> = events.iter().filter(|e| e["ph"] == "X").collect();
+        let counters = events.iter().filter(|e| e["ph"] == "C").count();
+        let named_tracks = events
+            .iter()
+            .filter(|e| e["ph"] == "M" && e["name"] == "thread_name")
+            .count();
+        if spans.len() >= 3 && counters >= 1 {
+            for e in events {
+                for field in ["name", "ph", "ts", "pid", "tid"] {
+                    assert!(e.get(field).is_some(), "{field} missing in {e}");
+                }
+            }
+            assert!(named_tracks >= 3, "one named track per level");
+            // Spans on one track never overlap.
+            let mut by_track: std::collections::HashMap<u64, Vec<(f64, f64)>> = Default::default();
+            for s in &spans {
+                let ts = s["ts"].as_f64().unwrap();
+                let dur = s["dur"].as_f64().unwrap();
+                assert!(dur >= 0.0, "{s}");
+                by_track
+                    .entry(s["tid"].as_u64().unwrap())
+                    .or_default()
+                    .push((ts, ts + dur));
+            }
+            for (tid, mut list) in by_track {
+                list.sort_by(|a, b| a.0.total_cmp(&b.0));
+                for w in list.windows(2) {
+                    assert!(
+                        w[0].1 <= w[1].0,
+                        "track {tid}: {:?} overlaps {:?}",
+                        w[0],
+                        w[1]
+                    );
+                }
+            }
+            break;
+        }
+        assert!(Instant::now() < deadline, "no spans yet: {trace}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    game.stop();
+}

@@ -561,6 +561,22 @@ impl Server {
                 respond(conn, static_file("image/svg+xml", FAVICON_SVG))
             }
             ("GET", "/ws") => self.upgrade(conn, &head, rest, &host),
+            ("GET", "/api/trace") => {
+                let body = self.state.trace_json();
+                respond(
+                    conn,
+                    http::response(
+                        200,
+                        "application/json",
+                        body.as_bytes(),
+                        h,
+                        &[(
+                            "Content-Disposition",
+                            "attachment; filename=\"lsm-trace.json\"",
+                        )],
+                    ),
+                );
+            }
             ("GET", "/api/events") => {
                 let body = self.state.event_history();
                 respond(

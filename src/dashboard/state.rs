@@ -133,7 +133,17 @@ pub(crate) struct State {
     /// Every volume by id as last copied (snapshots bring only the rows
     /// that changed); removed ones are `None`.
     volumes: Vec<Option<VolumeRow>>,
+    /// A Chrome-trace/Perfetto recording of the session, built here on the
+    /// dashboard thread from the events and snapshots (`GET /api/trace`).
+    trace: crate::export::trace::TraceRecorder,
+    /// Game time and frame of the latest snapshot (event times are
+    /// estimated from their frame number).
+    game_time: f64,
+    game_frame: u64,
 }
+
+/// Most entries the live trace keeps (older ones are dropped and counted).
+const LIVE_TRACE_ENTRIES: usize = 200_000;
 
 fn level_name(names: &[String], id: u32) -> Value {
     names
@@ -172,7 +182,26 @@ impl State {
             budget_names: Vec::new(),
             levels: Vec::new(),
             volumes: Vec::new(),
+            trace: crate::export::trace::TraceRecorder::new(LIVE_TRACE_ENTRIES),
+            game_time: 0.0,
+            game_frame: 0,
         }
+    }
+
+    /// The session so far as Chrome-trace JSON: one track per level (load,
+    /// visible, unload spans), memory and loads-in-flight counters, and
+    /// instant events for warnings. Times are game time; an event's time is
+    /// estimated from its frame number and the frame rate seen so far.
+    pub(crate) fn trace_json(&self) -> String {
+        let names: Vec<(crate::core::LevelId, String)> = self
+            .level_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (crate::core::LevelId(i as u32), n.clone()))
+            .collect();
+        self.trace
+            .to_value_named(self.game_time, &names)
+            .to_string()
     }
 
     /// The API JSON of one part, if a snapshot arrived.
@@ -245,6 +274,13 @@ impl State {
 
     /// Adds a core event to the log.
     pub(crate) fn push_event(&mut self, frame: u64, event: Event) {
+        let seconds_per_frame = if self.game_frame > 0 {
+            self.game_time / self.game_frame as f64
+        } else {
+            0.0
+        };
+        self.trace
+            .record_event(frame as f64 * seconds_per_frame, &event);
         let mut value = serde_json::to_value(event).unwrap_or(Value::Null);
         if let Value::Object(map) = &mut value {
             let names = &self.level_names;
@@ -297,6 +333,19 @@ impl State {
     /// Absorbs a snapshot: updates the windows and rebuilds every JSON part
     /// and the update message. `extra` carries the server's own counters.
     pub(crate) fn absorb(&mut self, snap: &Snapshot, extra: &ServerCounters) {
+        self.game_time = snap.time_seconds;
+        self.game_frame = snap.frame;
+        let budgets: Vec<(&str, f64)> = snap
+            .budgets
+            .iter()
+            .map(|b| (b.name.as_str(), b.current_usage_mb))
+            .collect();
+        self.trace.record_counter_values(
+            snap.time_seconds,
+            &budgets,
+            snap.unbudgeted_memory_mb,
+            snap.loads_in_flight,
+        );
         self.seq += 1;
         self.published_at = Some(Instant::now());
         self.take_names(snap);

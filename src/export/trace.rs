@@ -266,20 +266,42 @@ impl TraceRecorder {
     /// Samples the memory and loads-in-flight counters at the manager's
     /// clock; a counter is written only when it changed.
     pub fn record_counters(&mut self, manager: &StreamingManager) {
-        let ts = self.clock(manager.now());
-        let budgets = manager.memory_budgets();
-        let unbudgeted = manager.unbudgeted_memory_mb();
+        let budgets: Vec<(&str, f64)> = manager
+            .memory_budgets()
+            .iter()
+            .map(|b| (b.name.as_str(), b.current_usage_mb))
+            .collect();
+        self.record_counter_values(
+            manager.now(),
+            &budgets,
+            manager.unbudgeted_memory_mb(),
+            manager.loads_in_flight(),
+        );
+    }
+
+    /// Samples the counters from given values (budget name and usage in MB,
+    /// memory outside budgets, loads in flight) at game time `now`; a
+    /// counter is written only when it changed. For observers that see
+    /// snapshots rather than the manager, like the dashboard.
+    pub fn record_counter_values(
+        &mut self,
+        now: f64,
+        budgets: &[(&str, f64)],
+        unbudgeted_mb: f64,
+        loads_in_flight: u32,
+    ) {
+        let ts = self.clock(now);
         let memory: Vec<f64> = budgets
             .iter()
-            .map(|b| b.current_usage_mb)
-            .chain(std::iter::once(unbudgeted))
+            .map(|(_, mb)| *mb)
+            .chain(std::iter::once(unbudgeted_mb))
             .collect();
         if memory != self.last_memory {
             let mut args = serde_json::Map::new();
-            for b in budgets {
-                args.insert(b.name.clone(), json!(b.current_usage_mb));
+            for (name, mb) in budgets {
+                args.insert((*name).to_string(), json!(mb));
             }
-            args.insert("unbudgeted".into(), json!(unbudgeted));
+            args.insert("unbudgeted".into(), json!(unbudgeted_mb));
             self.push(Entry::Counter {
                 name: "memory_mb",
                 ts_us: ts,
@@ -287,33 +309,28 @@ impl TraceRecorder {
             });
             self.last_memory = memory;
         }
-        let loads = manager.loads_in_flight();
-        if self.last_loads != Some(loads) {
+        if self.last_loads != Some(loads_in_flight) {
             self.push(Entry::Counter {
                 name: "loads_in_flight",
                 ts_us: ts,
-                args: json!({ "loads": loads }),
+                args: json!({ "loads": loads_in_flight }),
             });
-            self.last_loads = Some(loads);
+            self.last_loads = Some(loads_in_flight);
         }
-    }
-
-    /// Drains the manager's event queue into the recorder (at the manager's
-    /// clock) and samples the counters; returns the events for the caller's
-    /// own use. For hosts that do not poll events themselves.
-    pub fn drain_and_record(&mut self, manager: &mut StreamingManager, out: &mut Vec<Event>) {
-        while let Some(event) = manager.poll_event() {
-            self.record_event(manager.now(), &event);
-            out.push(event);
-        }
-        self.record_counters(manager);
     }
 
     /// The trace as a JSON value. Level names come from `manager`; spans
     /// still open end at the manager's clock (or the last recorded time, if
     /// later).
     pub fn to_value(&self, manager: &StreamingManager) -> Value {
-        let end = to_us(manager.now()).max(self.last_us);
+        let names: Vec<(LevelId, String)> = manager.levels().map(|l| (l.id, l.name)).collect();
+        self.to_value_named(manager.now(), &names)
+    }
+
+    /// The trace as a JSON value with the given level names; spans still
+    /// open end at `now` (game time, seconds) or the last recorded time.
+    pub fn to_value_named(&self, now: f64, levels: &[(LevelId, String)]) -> Value {
+        let end = to_us(now).max(self.last_us);
         let mut events = Vec::with_capacity(self.entries.len() + self.open.len() + 8);
         let meta = |name: &str, tid: u32, args: Value| json!({ "name": name, "ph": "M", "ts": 0, "pid": TRACE_PID, "tid": tid, "args": args });
         events.push(meta(
@@ -327,13 +344,13 @@ impl TraceRecorder {
             WORLD_TID,
             json!({ "sort_index": 0 }),
         ));
-        for level in manager.levels() {
-            let tid = level_tid(level.id);
-            events.push(meta("thread_name", tid, json!({ "name": level.name })));
+        for (id, name) in levels {
+            let tid = level_tid(*id);
+            events.push(meta("thread_name", tid, json!({ "name": name })));
             events.push(meta(
                 "thread_sort_index",
                 tid,
-                json!({ "sort_index": level.id.0 + 1 }),
+                json!({ "sort_index": id.0 + 1 }),
             ));
         }
         for entry in &self.entries {
