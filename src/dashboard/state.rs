@@ -414,7 +414,7 @@ impl State {
 
         let budgeted: f64 = kept.budgets.iter().map(|b| b.current_usage_mb).sum();
         let total: f64 = kept.budgets.iter().map(|b| b.max_memory_mb).sum();
-        let worst = snap
+        let worst = kept
             .budgets
             .iter()
             .map(|b| b.state)
@@ -536,7 +536,7 @@ impl State {
             })
             .collect();
 
-        let budgets: Vec<Value> = snap
+        let budgets: Vec<Value> = kept
             .budgets
             .iter()
             .map(|b| {
