@@ -223,6 +223,36 @@ fn the_websocket_says_hello_then_pushes_live_updates() {
         );
     }
     assert!(frames.windows(2).all(|w| w[1] > w[0]), "{frames:?}");
+    // Parts that are copied only when they change stay whole in every
+    // update that carries them, and in the API between changes.
+    for _ in 0..20 {
+        let u = next_of_type(&mut ws, "update");
+        let state = &u["state"];
+        if !state["memory"].is_null() {
+            assert_eq!(
+                state["memory"]["budgets"][0]["name"], "World",
+                "{}",
+                state["memory"]
+            );
+            assert_eq!(state["memory"]["worst_state"], "NORMAL");
+        }
+        if !state["loading_screens"].is_null() {
+            assert_eq!(state["loading_screens"][0]["title"], "Entering the castle");
+        }
+        if !state["occlusion"].is_null() {
+            assert_eq!(state["occlusion"]["levels"][0]["name"], "Forest");
+        }
+    }
+    let memory = get(game.port, "/api/memory").json();
+    assert_eq!(memory["budgets"][0]["name"], "World");
+    assert_eq!(
+        get(game.port, "/api/loading_screens").json()[0]["title"],
+        "Entering the castle"
+    );
+    assert_eq!(
+        get(game.port, "/api/occlusion").json()["levels"][0]["name"],
+        "Forest"
+    );
     // 20 Hz: four more updates take at least ~150 ms.
     assert!(started.elapsed() >= Duration::from_millis(120));
     // Events arrive with the updates.

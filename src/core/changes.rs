@@ -1,4 +1,4 @@
-//! A bounded log of which levels and volumes changed, for observers that
+//! A bounded log of which levels, volumes and budgets changed, for observers that
 //! keep a copy of the manager's state (the dashboard): instead of comparing
 //! every level and volume with their copy, they read the ids changed since
 //! they last looked. Recording is O(1) and never allocates (the ring is
@@ -21,6 +21,13 @@ pub enum Change {
     /// This volume was created, removed, edited, or flipped its decision
     /// (not its per-update distance).
     Volume(VolumeId),
+    /// A memory budget was created or its usage, thresholds or state
+    /// changed (budgets are few: observers copy them all).
+    Budgets,
+    /// A loading screen was created, removed, shown, hidden, or its
+    /// progress or tips changed (screens are few: observers copy them all;
+    /// elapsed time and ETA follow from the fields and the clock).
+    LoadingScreens,
 }
 
 /// The log itself. Sequence numbers start at 0 and never repeat.
@@ -48,11 +55,9 @@ pub struct ChangesLost {
 }
 
 impl ChangeLog {
-    /// Records a change (a repeat of the last one is not recorded twice).
+    /// Records a change. (Repeats are kept: an observer may already have
+    /// read the previous entry for the same level.)
     pub(crate) fn record(&mut self, change: Change) {
-        if self.ring.back() == Some(&change) {
-            return;
-        }
         if self.ring.len() == CHANGE_LOG_CAPACITY {
             self.ring.pop_front();
             self.first += 1;
@@ -91,7 +96,6 @@ mod tests {
         let mut log = ChangeLog::default();
         assert_eq!(log.next_seq(), 0);
         log.record(Change::Level(LevelId(1)));
-        log.record(Change::Level(LevelId(1)));
         log.record(Change::Volume(VolumeId(2)));
         let mut seen = Vec::new();
         let next = log.since(0, |c| seen.push(c)).unwrap();
@@ -102,6 +106,11 @@ mod tests {
         assert_eq!(next, 2);
         seen.clear();
         assert_eq!(log.since(1, |c| seen.push(c)).unwrap(), 2);
+        assert_eq!(seen, [Change::Volume(VolumeId(2))]);
+        // A repeat after a read is kept: the reader needs it.
+        log.record(Change::Volume(VolumeId(2)));
+        seen.clear();
+        assert_eq!(log.since(2, |c| seen.push(c)).unwrap(), 3);
         assert_eq!(seen, [Change::Volume(VolumeId(2))]);
         for i in 0..CHANGE_LOG_CAPACITY as u32 {
             log.record(Change::Level(LevelId(i)));

@@ -10,7 +10,7 @@ use crate::core::manager::LevelStatus;
 use crate::core::StreamingState;
 
 use super::snapshot::Snapshot;
-use super::state::ServerCounters;
+use super::state::{Kept, ServerCounters};
 
 /// Escapes a label value (backslash, double quote, newline).
 fn label(value: &str) -> String {
@@ -28,6 +28,7 @@ fn header(out: &mut String, name: &str, kind: &str, help: &str) {
 /// The exposition text for one snapshot.
 pub(crate) fn exposition(
     snap: &Snapshot,
+    kept: &Kept,
     levels: &[LevelStatus],
     volume_count: usize,
     frame_stats: &Value,
@@ -102,7 +103,7 @@ pub(crate) fn exposition(
         "gauge",
         "Memory held by the levels of a budget.",
     );
-    for b in &snap.budgets {
+    for b in &kept.budgets {
         let _ = writeln!(
             out,
             "lsm_memory_budget_used_megabytes{{budget=\"{}\"}} {}",
@@ -116,7 +117,7 @@ pub(crate) fn exposition(
         "gauge",
         "Maximum of a budget.",
     );
-    for b in &snap.budgets {
+    for b in &kept.budgets {
         let _ = writeln!(
             out,
             "lsm_memory_budget_max_megabytes{{budget=\"{}\"}} {}",
@@ -133,7 +134,7 @@ pub(crate) fn exposition(
     let _ = writeln!(
         out,
         "lsm_memory_unbudgeted_megabytes {}",
-        snap.unbudgeted_memory_mb
+        kept.unbudgeted_memory_mb
     );
 
     header(

@@ -401,8 +401,7 @@ impl DashboardServer {
     /// manager per server.
     pub fn pump(&mut self, manager: &mut StreamingManager) {
         let game = &mut self.game;
-        // Events raised by the commands below belong to the current frame.
-        game.event_frame.store(manager.frame(), Ordering::Relaxed);
+        let frame = manager.frame();
         if let Some(tx) = game.events.take() {
             let shared = Arc::clone(&self.shared);
             let event_frame = Arc::clone(&game.event_frame);
@@ -414,6 +413,8 @@ impl DashboardServer {
             }));
         }
         if self.shared.commands_queued.load(Ordering::Relaxed) > 0 {
+            // Events raised by the commands belong to the current frame.
+            game.event_frame.store(frame, Ordering::Relaxed);
             for _ in 0..MAX_COMMANDS_PER_PUMP {
                 let Ok(envelope) = game.commands.try_recv() else {
                     break;

@@ -116,60 +116,6 @@ impl BudgetRow {
     }
 }
 
-/// One loading screen; strings and vectors keep their allocations.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ScreenRow {
-    /// Id.
-    pub id: u32,
-    /// Title.
-    pub title: String,
-    /// Description.
-    pub description: String,
-    /// Assets (or bound levels) to load.
-    pub total_assets: u32,
-    /// Loaded so far.
-    pub assets_loaded: u32,
-    /// Shown now.
-    pub visible: bool,
-    /// Progress fraction 0..1.
-    pub progress: f64,
-    /// Seconds since shown.
-    pub elapsed_seconds: f64,
-    /// Estimated seconds left.
-    pub eta_seconds: Option<f64>,
-    /// Index of the tip on screen now.
-    pub current_tip: Option<usize>,
-    /// Tips.
-    pub tips: Vec<String>,
-    /// Bound levels.
-    pub bound_levels: Vec<LevelId>,
-    /// Which bound levels are active.
-    pub bound_levels_done: Vec<bool>,
-    /// Hid itself when its levels were active.
-    pub auto_hidden: bool,
-}
-
-impl ScreenRow {
-    fn copy_from(&mut self, s: &LoadingScreen, now: f64) {
-        self.id = s.id.0;
-        self.title.clone_from(&s.title);
-        self.description.clone_from(&s.description);
-        self.total_assets = s.total_assets;
-        self.assets_loaded = s.assets_loaded;
-        self.visible = s.visible;
-        self.progress = s.progress();
-        self.elapsed_seconds = s.elapsed(now);
-        self.eta_seconds = s.eta_seconds(now);
-        self.current_tip = s
-            .current_tip(now)
-            .and_then(|tip| s.tips.iter().position(|t| t == tip));
-        self.tips.clone_from(&s.tips);
-        self.bound_levels.clone_from(&s.bound_levels);
-        self.bound_levels_done.clone_from(&s.bound_levels_done);
-        self.auto_hidden = s.auto_hidden;
-    }
-}
-
 /// Profiler samples recorded since the previous snapshot, per metric.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewSamples {
@@ -223,6 +169,9 @@ pub struct Snapshot {
     pub removed_volumes: Vec<VolumeId>,
     /// Streaming sources of the last update.
     pub sources: Vec<StreamingSource>,
+    /// Whether `budgets` and `unbudgeted_memory_mb` were copied in this
+    /// pass (otherwise they are stale: nothing about budgets changed).
+    pub budgets_changed: bool,
     /// Memory budgets.
     pub budgets: Vec<BudgetRow>,
     /// Memory held by levels in no budget, MB.
@@ -241,12 +190,19 @@ pub struct Snapshot {
     pub frames_over_target: u32,
     /// Smoothed frame time the LOD rule sees, ms.
     pub smoothed_frame_time_ms: f64,
+    /// Whether `occlusion` and `occlusion_totals` were copied in this pass
+    /// (they are every few passes).
+    pub occlusion_changed: bool,
     /// Occlusion statistics per level.
     pub occlusion: Vec<OcclusionData>,
     /// Occlusion totals.
     pub occlusion_totals: OcclusionTotals,
-    /// Loading screens.
-    pub loading_screens: Vec<ScreenRow>,
+    /// Whether `loading_screens` was copied in this pass (when the change
+    /// log named them; otherwise it is stale).
+    pub screens_changed: bool,
+    /// Loading screens (their elapsed time, ETA and tip follow from their
+    /// fields and `time_seconds`).
+    pub loading_screens: Vec<LoadingScreen>,
 }
 
 /// What [`Collector::finish`] consumed, committed once the snapshot is sent.
@@ -269,6 +225,8 @@ enum Stage {
     Samples,
     Occlusion,
     Screens,
+    /// The counters and the sources, last so that they are the freshest.
+    Counters,
     /// Every part copied; `finish` hands it out.
     Done,
 }
@@ -278,7 +236,9 @@ const LEVEL_CHUNK: usize = 4;
 /// Volume rows copied between two looks at the clock in a full copy.
 const VOLUME_CHUNK: usize = 8;
 /// Occlusion rows copied between two looks at the clock.
-const OCCLUSION_CHUNK: usize = 4;
+const OCCLUSION_CHUNK: usize = 8;
+/// Occlusion statistics are copied every this many passes.
+const OCCLUSION_EVERY: u64 = 4;
 
 /// The game thread's memory between snapshots: the pass in progress, the
 /// name tables, where it is in the change log and how many profiler samples
@@ -291,7 +251,7 @@ pub struct Collector {
     /// The snapshot being filled, if a pass is in progress.
     current: Option<Box<Snapshot>>,
     stage: Stage,
-    /// Next row (level, volume or metric index) of the current stage.
+    /// Next row (level or volume) of the current stage.
     cursor: usize,
     /// Next occlusion row to copy.
     occlusion_from: Option<LevelId>,
@@ -299,6 +259,14 @@ pub struct Collector {
     changes_seq: Option<u64>,
     /// Levels that existed at the last finish (newer ones are copied then).
     known_levels: usize,
+    /// The change log named the budgets since they were last copied.
+    budgets_dirty: bool,
+    /// The change log named the loading screens since they were last copied.
+    screens_dirty: bool,
+    /// Passes so far (occlusion is copied every few).
+    passes: u64,
+    /// The pass in progress is a full copy.
+    full: bool,
     mark: Mark,
 }
 
@@ -340,6 +308,7 @@ impl Collector {
             self.cursor = 0;
             self.occlusion_from = None;
             self.stage = Stage::Budgets;
+            self.full = false;
             if self.changes_seq.is_none() || budget.is_none() {
                 self.start_full_copy(manager);
             }
@@ -348,6 +317,8 @@ impl Collector {
             return false;
         };
         // What changed since the last pump.
+        let mut budgets_changed = false;
+        let mut screens_changed = false;
         if let Some(seq) = self.changes_seq {
             let result = manager.changes().since(seq, |change| match change {
                 Change::Level(id) => {
@@ -356,9 +327,15 @@ impl Collector {
                     }
                 }
                 Change::Volume(id) => push_volume(snap, manager, id),
+                Change::Budgets => budgets_changed = true,
+                Change::LoadingScreens => screens_changed = true,
             });
             match result {
-                Ok(next) => self.changes_seq = Some(next),
+                Ok(next) => {
+                    self.changes_seq = Some(next);
+                    self.budgets_dirty |= budgets_changed;
+                    self.screens_dirty |= screens_changed;
+                }
                 Err(_) => {
                     // Fell behind the log: copy everything again.
                     snap.level_rows.clear();
@@ -404,49 +381,55 @@ impl Collector {
                     }
                 }
                 Stage::Budgets => {
-                    let budgets = manager.memory_budgets();
-                    snap.budgets.truncate(budgets.len());
-                    if let Some(b) = budgets.get(self.cursor) {
-                        if self.cursor == snap.budgets.len() {
-                            snap.budgets.push(BudgetRow::default());
+                    // Copied only when the change log says they changed.
+                    snap.budgets_changed = self.budgets_dirty;
+                    if self.budgets_dirty {
+                        self.budgets_dirty = false;
+                        let budgets = manager.memory_budgets();
+                        snap.budgets.truncate(budgets.len());
+                        for (i, b) in budgets.iter().enumerate() {
+                            if i == snap.budgets.len() {
+                                snap.budgets.push(BudgetRow::default());
+                            }
+                            snap.budgets[i].copy_from(b);
                         }
-                        snap.budgets[self.cursor].copy_from(b);
-                        self.cursor += 1;
-                    }
-                    if self.cursor >= budgets.len() {
                         snap.unbudgeted_memory_mb = manager.unbudgeted_memory_mb();
-                        self.cursor = 0;
-                        self.stage = Stage::Samples;
                     }
+                    self.stage = Stage::Samples;
                 }
                 Stage::Samples => {
-                    // One metric per unit of work; unchanged ones are skipped.
+                    // Only metrics with new samples are copied.
                     let profiler = manager.profiler();
                     let window = profiler.config().window_size;
-                    let metric = ProfilingMetric::ALL[self.cursor];
-                    let i = metric as usize;
-                    let count = profiler.sample_count(metric);
-                    let sent = self.sent_counts[i];
-                    let new = &mut snap.samples[i];
-                    new.values.clear();
-                    new.reset = count < sent;
-                    let fresh = if new.reset { count } else { count - sent };
-                    if fresh > 0 {
-                        let n = usize::try_from(fresh).unwrap_or(usize::MAX).min(window);
-                        profiler.recent_samples(metric, n, |x| new.values.push(x));
+                    for metric in ProfilingMetric::ALL {
+                        let i = metric as usize;
+                        let count = profiler.sample_count(metric);
+                        let sent = self.sent_counts[i];
+                        let new = &mut snap.samples[i];
+                        new.values.clear();
+                        new.reset = count < sent;
+                        let fresh = if new.reset { count } else { count - sent };
+                        if fresh > 0 {
+                            let n = usize::try_from(fresh).unwrap_or(usize::MAX).min(window);
+                            profiler.recent_samples(metric, n, |x| new.values.push(x));
+                        }
+                        snap.sample_counts[i] = count;
+                        self.mark.counts[i] = count;
                     }
-                    snap.sample_counts[i] = count;
-                    self.mark.counts[i] = count;
-                    self.cursor += 1;
-                    if self.cursor >= ProfilingMetric::COUNT {
-                        self.cursor = 0;
-                        snap.window_size = window;
-                        snap.target_frame_time_ms = profiler.config().target_frame_time_ms;
-                        snap.performance_warning = profiler.is_performance_warning_active();
-                        snap.frames_over_target = profiler.frames_over_target();
-                        snap.smoothed_frame_time_ms = manager.smoothed_frame_time_ms();
-                        self.stage = Stage::Occlusion;
-                    }
+                    snap.window_size = window;
+                    snap.target_frame_time_ms = profiler.config().target_frame_time_ms;
+                    snap.performance_warning = profiler.is_performance_warning_active();
+                    snap.frames_over_target = profiler.frames_over_target();
+                    snap.smoothed_frame_time_ms = manager.smoothed_frame_time_ms();
+                    // Occlusion figures are cumulative and change every
+                    // frame the host reports them: refreshed every few passes.
+                    self.passes += 1;
+                    snap.occlusion_changed = self.passes % OCCLUSION_EVERY == 0 || self.full;
+                    self.stage = if snap.occlusion_changed {
+                        Stage::Occlusion
+                    } else {
+                        Stage::Screens
+                    };
                 }
                 Stage::Occlusion => {
                     let stats = manager.occlusion();
@@ -468,16 +451,29 @@ impl Collector {
                     }
                 }
                 Stage::Screens => {
-                    let now = manager.now();
-                    let mut n = 0;
-                    for screen in manager.loading_screens() {
-                        if n == snap.loading_screens.len() {
-                            snap.loading_screens.push(ScreenRow::default());
-                        }
-                        snap.loading_screens[n].copy_from(screen, now);
-                        n += 1;
+                    // Copied only when the change log named them (they are
+                    // few; a clone allocates, but only on such a change).
+                    snap.screens_changed = self.screens_dirty;
+                    if self.screens_dirty {
+                        self.screens_dirty = false;
+                        snap.loading_screens.clear();
+                        snap.loading_screens
+                            .extend(manager.loading_screens().cloned());
                     }
-                    snap.loading_screens.truncate(n);
+                    self.stage = Stage::Counters;
+                }
+                Stage::Counters => {
+                    snap.frame = manager.frame();
+                    snap.time_seconds = manager.now();
+                    snap.streaming_complete = manager.is_streaming_complete();
+                    snap.missing_levels = manager.missing_level_count();
+                    snap.loads_in_flight = manager.loads_in_flight();
+                    snap.pending_requests = manager.pending_request_count();
+                    snap.outstanding_requests = manager.outstanding_request_count();
+                    snap.requests_issued = manager.requests_issued();
+                    snap.core_events_dropped = manager.dropped_event_count();
+                    snap.sources.clear();
+                    snap.sources.extend_from_slice(manager.sources());
                     self.stage = Stage::Done;
                 }
             }
@@ -491,6 +487,9 @@ impl Collector {
     /// Turns the pass in progress into a full copy of every level and volume.
     fn start_full_copy(&mut self, manager: &StreamingManager) {
         self.changes_seq = Some(manager.changes().next_seq());
+        self.full = true;
+        self.budgets_dirty = true;
+        self.screens_dirty = true;
         if let Some(snap) = self.current.as_mut() {
             snap.full_volumes = true;
         }
@@ -506,15 +505,6 @@ impl Collector {
         let mut snap = self.current.take().unwrap_or_default();
         self.stage = Stage::Idle;
         self.cursor = 0;
-        snap.frame = manager.frame();
-        snap.time_seconds = manager.now();
-        snap.streaming_complete = manager.is_streaming_complete();
-        snap.missing_levels = manager.missing_level_count();
-        snap.loads_in_flight = manager.loads_in_flight();
-        snap.pending_requests = manager.pending_request_count();
-        snap.outstanding_requests = manager.outstanding_request_count();
-        snap.requests_issued = manager.requests_issued();
-        snap.core_events_dropped = manager.dropped_event_count();
         snap.level_count = manager.level_count();
         snap.volume_bound = manager.volume_id_bound();
         // Levels registered since the last pass (their registration is in

@@ -21,8 +21,10 @@ use crate::core::occlusion::CullingRating;
 use crate::core::profiler::ProfilingMetric;
 use crate::core::{Event, StreamingState};
 
-use super::snapshot::{Snapshot, VolumeRow};
+use super::snapshot::{BudgetRow, Snapshot, VolumeRow};
+use crate::core::loading_screen::LoadingScreen;
 use crate::core::manager::LevelStatus;
+use crate::core::occlusion::{OcclusionData, OcclusionTotals};
 use crate::core::volume::nearest_gap;
 
 /// Events kept for clients that connect later.
@@ -140,6 +142,15 @@ pub(crate) struct State {
     /// estimated from their frame number).
     game_time: f64,
     game_frame: u64,
+    /// The budgets as last copied (snapshots bring them when they changed).
+    budgets: Vec<BudgetRow>,
+    unbudgeted_memory_mb: f64,
+    /// The loading screens as last copied (snapshots bring them when they
+    /// changed).
+    loading_screens: Vec<LoadingScreen>,
+    /// The occlusion statistics as last copied (every few snapshots).
+    occlusion: Vec<OcclusionData>,
+    occlusion_totals: OcclusionTotals,
 }
 
 /// Most entries the live trace keeps (older ones are dropped and counted).
@@ -185,6 +196,11 @@ impl State {
             trace: crate::export::trace::TraceRecorder::new(LIVE_TRACE_ENTRIES),
             game_time: 0.0,
             game_frame: 0,
+            budgets: Vec::new(),
+            unbudgeted_memory_mb: 0.0,
+            occlusion: Vec::new(),
+            occlusion_totals: OcclusionTotals::default(),
+            loading_screens: Vec::new(),
         }
     }
 
@@ -322,12 +338,17 @@ impl State {
         out
     }
 
-    /// Takes the name tables of a snapshot (before its events are logged).
+    /// Takes the name tables and any new budgets of a snapshot (before its
+    /// events are logged, so that they are named after it).
     pub(crate) fn take_names(&mut self, snap: &Snapshot) {
         self.level_names = std::sync::Arc::clone(&snap.level_names);
+        if snap.budgets_changed {
+            self.budgets.clone_from(&snap.budgets);
+            self.unbudgeted_memory_mb = snap.unbudgeted_memory_mb;
+        }
         self.budget_names.clear();
         self.budget_names
-            .extend(snap.budgets.iter().map(|b| b.name.clone()));
+            .extend(self.budgets.iter().map(|b| b.name.clone()));
     }
 
     /// Absorbs a snapshot: updates the windows and rebuilds every JSON part
@@ -335,20 +356,8 @@ impl State {
     pub(crate) fn absorb(&mut self, snap: &Snapshot, extra: &ServerCounters) {
         self.game_time = snap.time_seconds;
         self.game_frame = snap.frame;
-        let budgets: Vec<(&str, f64)> = snap
-            .budgets
-            .iter()
-            .map(|b| (b.name.as_str(), b.current_usage_mb))
-            .collect();
-        self.trace.record_counter_values(
-            snap.time_seconds,
-            &budgets,
-            snap.unbudgeted_memory_mb,
-            snap.loads_in_flight,
-        );
         self.seq += 1;
         self.published_at = Some(Instant::now());
-        self.take_names(snap);
         for (i, w) in self.windows.iter_mut().enumerate() {
             w.push_all(
                 &snap.samples[i].values,
@@ -371,6 +380,13 @@ impl State {
                 self.levels[i] = *row;
             }
         }
+        if snap.screens_changed {
+            self.loading_screens.clone_from(&snap.loading_screens);
+        }
+        if snap.occlusion_changed {
+            self.occlusion.clone_from(&snap.occlusion);
+            self.occlusion_totals = snap.occlusion_totals;
+        }
         if snap.full_volumes {
             self.volumes.clear();
         }
@@ -387,8 +403,29 @@ impl State {
         }
         let levels = std::mem::take(&mut self.levels);
         let volumes: Vec<VolumeRow> = self.volumes.iter().flatten().copied().collect();
-        self.build(snap, &levels, &volumes, extra);
+        let kept = Kept {
+            loading_screens: std::mem::take(&mut self.loading_screens),
+            budgets: std::mem::take(&mut self.budgets),
+            unbudgeted_memory_mb: self.unbudgeted_memory_mb,
+            occlusion: std::mem::take(&mut self.occlusion),
+            occlusion_totals: self.occlusion_totals,
+        };
+        let budgets: Vec<(&str, f64)> = kept
+            .budgets
+            .iter()
+            .map(|b| (b.name.as_str(), b.current_usage_mb))
+            .collect();
+        self.trace.record_counter_values(
+            snap.time_seconds,
+            &budgets,
+            kept.unbudgeted_memory_mb,
+            snap.loads_in_flight,
+        );
+        self.build(snap, &levels, &volumes, &kept, extra);
         self.levels = levels;
+        self.budgets = kept.budgets;
+        self.occlusion = kept.occlusion;
+        self.loading_screens = kept.loading_screens;
     }
 
     fn build(
@@ -396,6 +433,7 @@ impl State {
         snap: &Snapshot,
         levels: &[LevelStatus],
         volumes: &[VolumeRow],
+        kept: &Kept,
         extra: &ServerCounters,
     ) {
         let names = &snap.level_names;
@@ -422,15 +460,15 @@ impl State {
         }
         let finite = |x: f64| if x.is_finite() { json!(x) } else { Value::Null };
 
-        let budgeted: f64 = snap.budgets.iter().map(|b| b.current_usage_mb).sum();
-        let total: f64 = snap.budgets.iter().map(|b| b.max_memory_mb).sum();
-        let worst = snap
+        let budgeted: f64 = kept.budgets.iter().map(|b| b.current_usage_mb).sum();
+        let total: f64 = kept.budgets.iter().map(|b| b.max_memory_mb).sum();
+        let worst = kept
             .budgets
             .iter()
             .map(|b| b.state)
             .max()
             .unwrap_or(MemoryState::Normal);
-        let used = budgeted + snap.unbudgeted_memory_mb;
+        let used = budgeted + kept.unbudgeted_memory_mb;
         let gave_up = levels.iter().filter(|l| l.gave_up).count();
         let failing = levels.iter().filter(|l| l.failures > 0).count();
         let frame_stats = self.windows[ProfilingMetric::FrameTime as usize].stats();
@@ -490,7 +528,7 @@ impl State {
                     "failures": l.failures,
                     "gave_up": l.gave_up,
                     "budget": l.budget.map(|b| b.0),
-                    "budget_name": l.budget.and_then(|b| snap.budgets.get(b.0 as usize)).map(|b| b.name.clone()),
+                    "budget_name": l.budget.and_then(|b| kept.budgets.get(b.0 as usize)).map(|b| b.name.clone()),
                     "lod": l.lod.map(|(lod, _)| lod),
                     "lod_auto_adjust": l.lod.map(|(_, auto)| auto),
                 })
@@ -548,7 +586,7 @@ impl State {
             })
             .collect();
 
-        let budgets: Vec<Value> = snap
+        let budgets: Vec<Value> = kept
             .budgets
             .iter()
             .map(|b| {
@@ -579,7 +617,7 @@ impl State {
             "used_memory_mb": used,
             "total_memory_mb": total,
             "usage_percentage": if total > 0.0 { budgeted / total * 100.0 } else { 0.0 },
-            "unbudgeted_memory_mb": snap.unbudgeted_memory_mb,
+            "unbudgeted_memory_mb": kept.unbudgeted_memory_mb,
             "worst_state": worst,
             "budgets": budgets,
         });
@@ -642,7 +680,7 @@ impl State {
         let mut lod_api = lod.clone();
         lod_api["levels"] = Value::Array(lod_levels);
 
-        let occlusion_levels: Vec<Value> = snap
+        let occlusion_levels: Vec<Value> = kept
             .occlusion
             .iter()
             .map(|o| {
@@ -653,14 +691,15 @@ impl State {
                 v
             })
             .collect();
-        let totals = &snap.occlusion_totals;
+        let totals = &kept.occlusion_totals;
         let occlusion = json!({
             "levels": occlusion_levels,
             "totals": totals,
             "rating": CullingRating::from_efficiency(totals.efficiency),
         });
 
-        let screens: Vec<Value> = snap
+        let now = snap.time_seconds;
+        let screens: Vec<Value> = kept
             .loading_screens
             .iter()
             .map(|s| {
@@ -671,10 +710,10 @@ impl State {
                     "total_assets": s.total_assets,
                     "assets_loaded": s.assets_loaded,
                     "visible": s.visible,
-                    "progress": s.progress,
-                    "elapsed_seconds": s.elapsed_seconds,
-                    "eta_seconds": s.eta_seconds,
-                    "current_tip": s.current_tip.and_then(|i| s.tips.get(i)),
+                    "progress": s.progress(),
+                    "elapsed_seconds": s.elapsed(now),
+                    "eta_seconds": s.eta_seconds(now),
+                    "current_tip": s.current_tip(now),
                     "tips": s.tips,
                     "bound_levels": s.bound_levels.iter().zip(&s.bound_levels_done).map(|(id, done)| json!({"id": id.0, "name": level_name(names, id.0), "done": done})).collect::<Vec<_>>(),
                     "auto_hidden": s.auto_hidden,
@@ -732,6 +771,7 @@ impl State {
             .collect();
         self.prometheus = Some(super::metrics::exposition(
             snap,
+            kept,
             levels,
             volume_count,
             &frame_stats,
@@ -739,6 +779,16 @@ impl State {
         ));
         self.parts = Some(parts);
     }
+}
+
+/// What the dashboard thread keeps of the parts that snapshots bring only
+/// when they changed.
+pub(crate) struct Kept {
+    pub(crate) loading_screens: Vec<LoadingScreen>,
+    pub(crate) budgets: Vec<BudgetRow>,
+    pub(crate) unbudgeted_memory_mb: f64,
+    pub(crate) occlusion: Vec<OcclusionData>,
+    pub(crate) occlusion_totals: OcclusionTotals,
 }
 
 /// The server's own figures, shown on the page and in `/metrics`.

@@ -36,7 +36,9 @@ impl StreamingManager {
         max_memory_mb: f64,
         priority: Priority,
     ) -> StreamingResult<BudgetId> {
-        self.budgets.create(name, max_memory_mb, priority)
+        let id = self.budgets.create(name, max_memory_mb, priority)?;
+        self.changes.record(crate::core::changes::Change::Budgets);
+        Ok(id)
     }
 
     /// Sets a budget's warning and critical thresholds (fractions of its
@@ -205,6 +207,7 @@ impl StreamingManager {
     }
 
     fn adjust_usage(&mut self, budget: Option<BudgetId>, delta: f64) {
+        self.changes.record(crate::core::changes::Change::Budgets);
         let slot = match budget {
             Some(b) => &mut self.budgets.get_mut(b).current_usage_mb,
             None => &mut self.unbudgeted_used_mb,
@@ -219,6 +222,7 @@ impl StreamingManager {
     /// Recomputes a budget's state, raising MemoryStateChanged on a change
     /// and driving the eviction hysteresis.
     fn refresh_budget_state(&mut self, id: BudgetId) {
+        self.changes.record(crate::core::changes::Change::Budgets);
         let budget = self.budgets.get_mut(id);
         let fraction = budget.usage_fraction();
         let state = budget.state_for(fraction);

@@ -174,6 +174,8 @@ impl StreamingManager {
         description: &str,
         total_assets: u32,
     ) -> StreamingResult<LoadingScreenId> {
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         self.loading_screens
             .create_loading_screen(title, description, total_assets, self.now)
     }
@@ -187,6 +189,8 @@ impl StreamingManager {
         description: &str,
         level_names: &[&str],
     ) -> StreamingResult<LoadingScreenId> {
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         let mut levels = Vec::with_capacity(level_names.len());
         for name in level_names {
             let id = self.find_level(name)?;
@@ -202,6 +206,8 @@ impl StreamingManager {
     /// Shows a loading screen (seed `show_loading_screen`). Returns false if
     /// a bound screen whose levels are all active hid itself at once.
     pub fn show_loading_screen(&mut self, id: LoadingScreenId) -> StreamingResult<bool> {
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         let was_visible = self.loading_screen(id)?.visible;
         let visible = self.loading_screens.show_loading_screen(id, self.now)?;
         if !visible && !was_visible {
@@ -213,6 +219,8 @@ impl StreamingManager {
 
     /// Hides a loading screen (seed `hide_loading_screen`).
     pub fn hide_loading_screen(&mut self, id: LoadingScreenId) -> StreamingResult<()> {
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         self.loading_screens.hide_loading_screen(id, self.now)
     }
 
@@ -223,17 +231,23 @@ impl StreamingManager {
         id: LoadingScreenId,
         assets_loaded: u32,
     ) -> StreamingResult<f64> {
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         self.loading_screens
             .update_loading_progress(id, assets_loaded, self.now)
     }
 
     /// Adds a tip shown in turn on a loading screen.
     pub fn add_loading_tip(&mut self, id: LoadingScreenId, tip: &str) -> StreamingResult<()> {
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         self.loading_screens.add_tip(id, tip)
     }
 
     /// Removes a loading screen.
     pub fn remove_loading_screen(&mut self, id: LoadingScreenId) -> StreamingResult<()> {
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         self.loading_screens.remove(id).map(|_| ())
     }
 
@@ -258,6 +272,8 @@ impl StreamingManager {
         if self.loading_screens.is_empty() {
             return;
         }
+        self.changes
+            .record(crate::core::changes::Change::LoadingScreens);
         let mut hidden = std::mem::take(&mut self.scratch_hidden_screens);
         hidden.clear();
         self.loading_screens
