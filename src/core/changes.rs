@@ -73,17 +73,30 @@ impl ChangeLog {
     /// Calls `f` for every change numbered `since` or later, oldest first,
     /// and returns the number to pass next time; or [`ChangesLost`] if some
     /// of them were already dropped (then `f` is not called).
-    pub fn since(&self, since: u64, mut f: impl FnMut(Change)) -> Result<u64, ChangesLost> {
+    pub fn since(&self, since: u64, f: impl FnMut(Change)) -> Result<u64, ChangesLost> {
+        self.since_at_most(since, usize::MAX, f)
+    }
+
+    /// As [`since`](Self::since), but calls `f` for at most `max` changes;
+    /// the number returned is where to continue.
+    pub fn since_at_most(
+        &self,
+        since: u64,
+        max: usize,
+        mut f: impl FnMut(Change),
+    ) -> Result<u64, ChangesLost> {
         if since < self.first {
             return Err(ChangesLost {
                 next: self.next_seq(),
             });
         }
         let skip = usize::try_from(since - self.first).unwrap_or(usize::MAX);
-        for change in self.ring.iter().skip(skip) {
+        let mut next = since.max(self.first + skip.min(self.ring.len()) as u64);
+        for change in self.ring.iter().skip(skip).take(max) {
             f(*change);
+            next += 1;
         }
-        Ok(self.next_seq().max(since))
+        Ok(next)
     }
 }
 
@@ -121,6 +134,10 @@ mod tests {
                 next: log.next_seq()
             })
         );
+        let start = log.next_seq() - 3;
+        let mut n = 0;
+        assert_eq!(log.since_at_most(start, 2, |_| n += 1), Ok(start + 2));
+        assert_eq!(n, 2);
         assert_eq!(
             log.since(log.next_seq(), |_| panic!("nothing new")),
             Ok(log.next_seq())

@@ -12,7 +12,8 @@
 //!       through StreamingManager  --results-->  (one thread, no async runtime)
 //!    2. copies a compact Snapshot --snapshot-> turns it into JSON once, sends
 //!       when one is due (rate Hz)  <-recycle--  it to every WebSocket client
-//!  core event listener            --events--> event log
+//!  core event listener -> local buffer
+//!    3. ships the frame's events    --events--> event log (one batch)
 //! ```
 //!
 //! Every channel is bounded and the game thread only ever uses `try_send` /
@@ -107,6 +108,8 @@ const COMMAND_QUEUE: usize = 64;
 const RESULT_QUEUE: usize = 256;
 /// Capacity of the event queue (core listener to dashboard).
 const EVENT_QUEUE: usize = 1024;
+/// Batches of events in flight to the server thread.
+const EVENT_BATCHES: usize = 4;
 
 /// How the dashboard is served.
 #[derive(Clone, Debug, PartialEq)]
@@ -220,6 +223,11 @@ impl std::error::Error for DashboardError {
     }
 }
 
+/// What the event listener and the pump share: the frame events raised now
+/// belong to, and the events collected since the last pump. Both are used
+/// on the game thread only, so the lock is never contended.
+pub(crate) type EventBuffer = Arc<(AtomicU64, parking_lot::Mutex<Vec<(u64, Event)>>)>;
+
 /// A command on its way to the game thread, with the ticket its result
 /// comes back under.
 pub(crate) struct Envelope {
@@ -259,11 +267,14 @@ struct GameSide {
     results: SyncSender<CommandResult>,
     snapshots: SyncSender<Box<snapshot::Snapshot>>,
     recycled: Receiver<Box<snapshot::Snapshot>>,
-    /// Given to the core listener at the first pump.
-    events: Option<SyncSender<(u64, Event)>>,
-    /// The game frame events raised now belong to: written by `pump`, read
-    /// by the event listener, both on the game thread.
-    event_frame: Arc<AtomicU64>,
+    /// Events the listener collected since the last pump (game-thread
+    /// memory: the listener never touches anything the server thread uses).
+    event_buf: EventBuffer,
+    /// The listener is registered at the first pump.
+    listening: bool,
+    /// Batches of events to the server thread, and empty ones back.
+    event_batches: SyncSender<Vec<(u64, Event)>>,
+    event_recycle: Receiver<Vec<(u64, Event)>>,
     listener: Option<ListenerId>,
     collector: snapshot::Collector,
     interval: Duration,
@@ -346,7 +357,8 @@ impl DashboardServer {
         let (result_tx, result_rx) = sync_channel(RESULT_QUEUE);
         let (snapshot_tx, snapshot_rx) = sync_channel(1);
         let (recycle_tx, recycle_rx) = sync_channel(2);
-        let (event_tx, event_rx) = sync_channel(EVENT_QUEUE);
+        let (event_tx, event_rx) = sync_channel(EVENT_BATCHES);
+        let (event_recycle_tx, event_recycle_rx) = sync_channel(EVENT_BATCHES);
 
         let interval = Duration::from_secs_f64(1.0 / config.update_rate_hz);
         let frame_budget = config.frame_budget;
@@ -361,6 +373,7 @@ impl DashboardServer {
             snapshots: snapshot_rx,
             recycle: recycle_tx,
             events: event_rx,
+            event_recycle: event_recycle_tx,
         });
         let thread = std::thread::Builder::new()
             .name("lsm-dashboard".into())
@@ -374,8 +387,13 @@ impl DashboardServer {
                 results: result_tx,
                 snapshots: snapshot_tx,
                 recycled: recycle_rx,
-                events: Some(event_tx),
-                event_frame: Arc::new(AtomicU64::new(0)),
+                event_buf: Arc::new((
+                    AtomicU64::new(0),
+                    parking_lot::Mutex::new(Vec::with_capacity(EVENT_QUEUE)),
+                )),
+                listening: false,
+                event_batches: event_tx,
+                event_recycle: event_recycle_rx,
                 listener: None,
                 collector: snapshot::Collector::default(),
                 interval,
@@ -402,19 +420,47 @@ impl DashboardServer {
     pub fn pump(&mut self, manager: &mut StreamingManager) {
         let game = &mut self.game;
         let frame = manager.frame();
-        if let Some(tx) = game.events.take() {
+        if !game.listening {
+            game.listening = true;
             let shared = Arc::clone(&self.shared);
-            let event_frame = Arc::clone(&game.event_frame);
+            let buf = Arc::clone(&game.event_buf);
             game.listener = Some(manager.register_event_listener(None, move |event| {
-                let frame = event_frame.load(Ordering::Relaxed);
-                if let Err(TrySendError::Full(_)) = tx.try_send((frame, *event)) {
+                let frame = buf.0.load(Ordering::Relaxed);
+                let mut events = buf.1.lock();
+                if events.len() < EVENT_QUEUE {
+                    events.push((frame, *event));
+                } else {
                     shared.events_dropped.fetch_add(1, Ordering::Relaxed);
                 }
             }));
         }
+        // Ship the events collected since the last pump as one batch.
+        {
+            let mut events = game.event_buf.1.lock();
+            if !events.is_empty() {
+                let empty = game
+                    .event_recycle
+                    .try_recv()
+                    .unwrap_or_else(|_| Vec::with_capacity(EVENT_QUEUE));
+                let batch = std::mem::replace(&mut *events, empty);
+                if let Err(TrySendError::Full(batch) | TrySendError::Disconnected(batch)) =
+                    game.event_batches.try_send(batch)
+                {
+                    // The server thread is behind: keep them for the next pump.
+                    let room = EVENT_QUEUE.saturating_sub(events.len());
+                    let lost = batch.len().saturating_sub(room);
+                    events.extend(batch.into_iter().take(room));
+                    if lost > 0 {
+                        self.shared
+                            .events_dropped
+                            .fetch_add(lost as u64, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
         if self.shared.commands_queued.load(Ordering::Relaxed) > 0 {
             // Events raised by the commands belong to the current frame.
-            game.event_frame.store(frame, Ordering::Relaxed);
+            game.event_buf.0.store(frame, Ordering::Relaxed);
             for _ in 0..MAX_COMMANDS_PER_PUMP {
                 let Ok(envelope) = game.commands.try_recv() else {
                     break;
@@ -429,8 +475,7 @@ impl DashboardServer {
         }
         // Events raised from now on (the next update, and the host's calls
         // after it) belong to the next frame.
-        game.event_frame
-            .store(manager.frame() + 1, Ordering::Relaxed);
+        game.event_buf.0.store(frame + 1, Ordering::Relaxed);
         let urgent = self.shared.urgent.load(Ordering::Relaxed);
         let hurry = game.force || urgent;
         if !(hurry || game.collector.in_progress() || self.shared.wanted.load(Ordering::Relaxed)) {

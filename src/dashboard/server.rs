@@ -67,7 +67,8 @@ pub(crate) struct Channels {
     pub(crate) results: Receiver<CommandResult>,
     pub(crate) snapshots: Receiver<Box<Snapshot>>,
     pub(crate) recycle: SyncSender<Box<Snapshot>>,
-    pub(crate) events: Receiver<(u64, Event)>,
+    pub(crate) events: Receiver<Vec<(u64, Event)>>,
+    pub(crate) event_recycle: SyncSender<Vec<(u64, Event)>>,
 }
 
 /// What a request waits for.
@@ -307,8 +308,11 @@ impl Server {
             self.state.take_names(snap);
         }
         let mut any = false;
-        while let Ok((frame, event)) = self.ch.events.try_recv() {
-            self.state.push_event(frame, event);
+        while let Ok(mut batch) = self.ch.events.try_recv() {
+            for (frame, event) in batch.drain(..) {
+                self.state.push_event(frame, event);
+            }
+            let _ = self.ch.event_recycle.try_send(batch);
             any = true;
         }
         let Some(snap) = snap else {

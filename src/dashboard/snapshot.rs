@@ -235,6 +235,8 @@ enum Stage {
 const LEVEL_CHUNK: usize = 4;
 /// Volume rows copied between two looks at the clock in a full copy.
 const VOLUME_CHUNK: usize = 8;
+/// Change-log entries read between two looks at the clock.
+const CHANGE_CHUNK: usize = 8;
 /// Occlusion rows copied between two looks at the clock.
 const OCCLUSION_CHUNK: usize = 8;
 /// Occlusion statistics are copied every this many passes.
@@ -316,25 +318,33 @@ impl Collector {
         let Some(snap) = self.current.as_mut() else {
             return false;
         };
-        // What changed since the last pump.
-        let mut budgets_changed = false;
-        let mut screens_changed = false;
-        if let Some(seq) = self.changes_seq {
-            let result = manager.changes().since(seq, |change| match change {
-                Change::Level(id) => {
-                    if let Some(status) = manager.level_status(id) {
-                        snap.level_rows.push(status);
-                    }
-                }
-                Change::Volume(id) => push_volume(snap, manager, id),
-                Change::Budgets => budgets_changed = true,
-                Change::LoadingScreens => screens_changed = true,
-            });
+        // What changed since the last pump, a chunk at a time within the
+        // budget (a burst, like every level changing LOD at once, is spread
+        // over frames; the log keeps what is not read yet).
+        while let Some(seq) = self.changes_seq {
+            let mut budgets_changed = false;
+            let mut screens_changed = false;
+            let result =
+                manager
+                    .changes()
+                    .since_at_most(seq, CHANGE_CHUNK, |change| match change {
+                        Change::Level(id) => {
+                            if let Some(status) = manager.level_status(id) {
+                                snap.level_rows.push(status);
+                            }
+                        }
+                        Change::Volume(id) => push_volume(snap, manager, id),
+                        Change::Budgets => budgets_changed = true,
+                        Change::LoadingScreens => screens_changed = true,
+                    });
+            self.budgets_dirty |= budgets_changed;
+            self.screens_dirty |= screens_changed;
             match result {
                 Ok(next) => {
                     self.changes_seq = Some(next);
-                    self.budgets_dirty |= budgets_changed;
-                    self.screens_dirty |= screens_changed;
+                    if next == manager.changes().next_seq() || spent() {
+                        break;
+                    }
                 }
                 Err(_) => {
                     // Fell behind the log: copy everything again.
@@ -342,6 +352,7 @@ impl Collector {
                     snap.volume_rows.clear();
                     snap.removed_volumes.clear();
                     self.start_full_copy(manager);
+                    break;
                 }
             }
         }
