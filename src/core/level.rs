@@ -199,8 +199,9 @@ impl LevelTable {
     }
 
     /// Registers a level; a level that only exists because a volume named it
-    /// is adopted (its settings replaced), a registered one is a duplicate.
-    pub(crate) fn register(&mut self, desc: &LevelDesc) -> StreamingResult<LevelId> {
+    /// is adopted (returned with `true`; its priority replaced, its memory
+    /// estimate left to the caller), a registered one is a duplicate.
+    pub(crate) fn register(&mut self, desc: &LevelDesc) -> StreamingResult<(LevelId, bool)> {
         check_name("level", &desc.name)?;
         check_non_negative("estimated_memory_mb", desc.estimated_memory_mb)?;
         if let Some(id) = self.find(&desc.name) {
@@ -211,17 +212,21 @@ impl LevelTable {
                     name: desc.name.clone(),
                 });
             }
+            // The memory estimate of an adopted level is left to the caller,
+            // which owns the budget accounting of a level already in memory.
             level.implicit = false;
-            level.memory_mb = desc.estimated_memory_mb;
             level.priority = desc.priority;
-            return Ok(id);
+            return Ok((id, true));
         }
-        Ok(self.insert(Level::new(
-            desc.name.clone(),
-            desc.estimated_memory_mb,
-            desc.priority,
+        Ok((
+            self.insert(Level::new(
+                desc.name.clone(),
+                desc.estimated_memory_mb,
+                desc.priority,
+                false,
+            )),
             false,
-        )))
+        ))
     }
 
     /// The id of `name`, creating an implicit default level if needed.

@@ -193,15 +193,10 @@ impl StreamingManager {
     /// implicitly sets its memory estimate and priority; registering the same
     /// name twice is [`StreamingError::DuplicateName`].
     pub fn register_level(&mut self, desc: &LevelDesc) -> StreamingResult<LevelId> {
-        let adopted = self
-            .levels
-            .find(&desc.name)
-            .map(|id| (id, self.levels.levels[id.0 as usize].memory_mb));
-        let id = self.levels.register(desc)?;
-        if let Some((id, old_mb)) = adopted {
-            // An implicit level may already hold memory: account for the new
-            // estimate like a measured size.
-            self.levels.levels[id.0 as usize].memory_mb = old_mb;
+        let (id, adopted) = self.levels.register(desc)?;
+        if adopted {
+            // An implicit level may already hold memory: the new estimate
+            // goes through the budget accounting like a measured size.
             self.set_level_memory(id, desc.estimated_memory_mb);
         }
         self.changes.record(Change::Level(id));
