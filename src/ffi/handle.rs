@@ -238,3 +238,43 @@ pub(crate) unsafe fn with_manager(
     unsafe { dispatch_events(ptr) };
     status
 }
+
+/// The shape of every read-only getter: validates the handle and `out`,
+/// computes the value, and writes it only on success.
+pub(crate) fn query<T>(
+    manager: *const LsmManager,
+    out: *mut T,
+    f: impl FnOnce(&LsmManager) -> Result<T, FfiError>,
+) -> LsmStatus {
+    super::boundary::run_status(|| {
+        // SAFETY: a NULL or live handle, as every getter documents.
+        let m = unsafe { manager_ref(manager) }?;
+        super::boundary::check_out(out, "out")?;
+        let value = f(m)?;
+        // SAFETY: checked non-NULL; writability is the C caller's promise.
+        unsafe { super::boundary::write_out(out, value) };
+        Ok(())
+    })
+}
+
+/// [`query`] for getters that take a level (or other) name: validates the
+/// handle, then the name (NUL-terminated UTF-8), then `out`.
+pub(crate) fn query_named<T>(
+    manager: *const LsmManager,
+    name: *const std::ffi::c_char,
+    what: &str,
+    out: *mut T,
+    f: impl FnOnce(&LsmManager, &str) -> Result<T, FfiError>,
+) -> LsmStatus {
+    super::boundary::run_status(|| {
+        // SAFETY: a NULL or live handle, as every getter documents.
+        let m = unsafe { manager_ref(manager) }?;
+        // SAFETY: NULL or a NUL-terminated string, as every getter documents.
+        let name = unsafe { super::boundary::c_str(name, what) }?;
+        super::boundary::check_out(out, "out")?;
+        let value = f(m, name)?;
+        // SAFETY: checked non-NULL; writability is the C caller's promise.
+        unsafe { super::boundary::write_out(out, value) };
+        Ok(())
+    })
+}

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use crate::core::LevelDesc;
 
 use super::boundary::{c_str, check_out, copy_string_out, in_ref, run_status, write_out};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::handle::{manager_ref, query, query_named, with_manager, LsmManager};
 use super::types::{priority_from_c, LsmLevelDesc, LsmStatus, LsmStreamingState};
 
 /// Registers a level and writes its id to `out_level_id` (may be NULL). A
@@ -93,16 +93,9 @@ pub extern "C" fn lsm_get_level_state(
     level_name: *const c_char,
     out: *mut LsmStreamingState,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(level_name, "level_name")?;
-            check_out(out, "out")?;
-            let state = m.core.level_state_by_name(name)?;
-            write_out(out, state.into());
-        }
-        Ok(())
+    query_named(manager, level_name, "level_name", out, |m, name| {
+        let state = m.core.level_state_by_name(name)?;
+        Ok(state.into())
     })
 }
 
@@ -115,15 +108,9 @@ pub extern "C" fn lsm_get_level_state_by_id(
     level_id: u32,
     out: *mut LsmStreamingState,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            let state = m.core.level_state(super::types::level_id(level_id))?;
-            write_out(out, state.into());
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let state = m.core.level_state(super::types::level_id(level_id))?;
+        Ok(state.into())
     })
 }
 

@@ -7,7 +7,7 @@ use crate::core::loading_screen::LoadingScreenId;
 use super::boundary::{
     c_str, check_out, copy_string_out, in_slice, run_status, write_out, FfiError,
 };
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::handle::{manager_ref, query, with_manager, LsmManager};
 use super::types::{LsmLoadingScreenInfo, LsmStatus};
 
 /// Creates a hidden loading screen waiting for `total_assets` assets (seed
@@ -165,31 +165,22 @@ pub extern "C" fn lsm_get_loading_screen(
     screen_id: u32,
     out: *mut LsmLoadingScreenInfo,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            let now = m.core.now();
-            let s = m.core.loading_screen(LoadingScreenId(screen_id))?;
-            let eta = s.eta_seconds(now);
-            write_out(
-                out,
-                LsmLoadingScreenInfo {
-                    id: s.id.0,
-                    total_assets: s.total_assets,
-                    assets_loaded: s.assets_loaded,
-                    progress: s.progress(),
-                    visible: s.visible,
-                    bound_to_levels: s.is_bound(),
-                    elapsed_seconds: s.elapsed(now),
-                    has_eta: eta.is_some(),
-                    eta_seconds: eta.unwrap_or(0.0),
-                    tip_count: s.tips.len() as u32,
-                },
-            );
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let now = m.core.now();
+        let s = m.core.loading_screen(LoadingScreenId(screen_id))?;
+        let eta = s.eta_seconds(now);
+        Ok(LsmLoadingScreenInfo {
+            id: s.id.0,
+            total_assets: s.total_assets,
+            assets_loaded: s.assets_loaded,
+            progress: s.progress(),
+            visible: s.visible,
+            bound_to_levels: s.is_bound(),
+            elapsed_seconds: s.elapsed(now),
+            has_eta: eta.is_some(),
+            eta_seconds: eta.unwrap_or(0.0),
+            tip_count: s.tips.len() as u32,
+        })
     })
 }
 

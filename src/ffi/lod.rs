@@ -3,7 +3,7 @@
 use std::ffi::c_char;
 
 use super::boundary::{c_str, check_out, in_ref, run_status, write_out};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::handle::{query, query_named, with_manager, LsmManager};
 use super::types::{lod_from_c, LsmLodLevel, LsmLodQuality, LsmLodSettings, LsmStatus};
 
 /// Creates LOD settings for a level (current ULTRA, auto-adjust on, default
@@ -55,16 +55,9 @@ pub extern "C" fn lsm_get_lod(
     level_name: *const c_char,
     out: *mut LsmLodLevel,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(level_name, "level_name")?;
-            check_out(out, "out")?;
-            let lod = m.core.level_lod(name)?;
-            write_out(out, lod.into());
-        }
-        Ok(())
+    query_named(manager, level_name, "level_name", out, |m, name| {
+        let lod = m.core.level_lod(name)?;
+        Ok(lod.into())
     })
 }
 
@@ -95,21 +88,14 @@ pub extern "C" fn lsm_get_lod_settings(
     level_name: *const c_char,
     out: *mut LsmLodSettings,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(level_name, "level_name")?;
-            check_out(out, "out")?;
-            let settings = m.core.lod_settings(name)?.ok_or_else(|| {
-                super::boundary::FfiError::new(
-                    LsmStatus::NotFound,
-                    format!("level '{name}' has no LOD settings"),
-                )
-            })?;
-            write_out(out, LsmLodSettings::from(settings));
-        }
-        Ok(())
+    query_named(manager, level_name, "level_name", out, |m, name| {
+        let settings = m.core.lod_settings(name)?.ok_or_else(|| {
+            super::boundary::FfiError::new(
+                LsmStatus::NotFound,
+                format!("level '{name}' has no LOD settings"),
+            )
+        })?;
+        Ok(LsmLodSettings::from(settings))
     })
 }
 
@@ -148,17 +134,11 @@ pub extern "C" fn lsm_calculate_optimal_lod(
     frame_time_ms: f64,
     out: *mut LsmLodLevel,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            let lod = m
-                .core
-                .calculate_optimal_lod(distance, available_memory_mb, frame_time_ms)?;
-            write_out(out, lod.into());
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let lod = m
+            .core
+            .calculate_optimal_lod(distance, available_memory_mb, frame_time_ms)?;
+        Ok(lod.into())
     })
 }
 
@@ -173,16 +153,9 @@ pub extern "C" fn lsm_calculate_optimal_lod_for_level(
     level_name: *const c_char,
     out: *mut LsmLodLevel,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(level_name, "level_name")?;
-            check_out(out, "out")?;
-            let lod = m.core.calculate_optimal_lod_for_level(name)?;
-            write_out(out, lod.into());
-        }
-        Ok(())
+    query_named(manager, level_name, "level_name", out, |m, name| {
+        let lod = m.core.calculate_optimal_lod_for_level(name)?;
+        Ok(lod.into())
     })
 }
 
@@ -196,15 +169,8 @@ pub extern "C" fn lsm_get_lod_quality_values(
     level_name: *const c_char,
     out: *mut LsmLodQuality,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(level_name, "level_name")?;
-            check_out(out, "out")?;
-            write_out(out, m.core.get_lod_quality_values(name)?.into());
-        }
-        Ok(())
+    query_named(manager, level_name, "level_name", out, |m, name| {
+        Ok(m.core.get_lod_quality_values(name)?.into())
     })
 }
 

@@ -4,8 +4,8 @@ use std::ffi::c_char;
 
 use crate::core::RequestId;
 
-use super::boundary::{c_str, check_out, copy_string_out, run_status, write_out, FfiError};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::boundary::{c_str, copy_string_out, run_status, write_out, FfiError};
+use super::handle::{manager_ref, query, query_named, with_manager, LsmManager};
 use super::types::{priority_from_c, LsmBudgetStatus, LsmMemoryStatus, LsmStatus};
 
 /// Creates a memory budget of `max_memory_mb` MB with an `LsmPriority`
@@ -89,14 +89,8 @@ pub extern "C" fn lsm_get_memory_status(
     manager: *const LsmManager,
     out: *mut LsmMemoryStatus,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            write_out(out, LsmMemoryStatus::from(&m.core.get_memory_status()));
-        }
-        Ok(())
+    query(manager, out, |m| {
+        Ok(LsmMemoryStatus::from(&m.core.get_memory_status()))
     })
 }
 
@@ -109,16 +103,9 @@ pub extern "C" fn lsm_get_budget_status(
     budget_name: *const c_char,
     out: *mut LsmBudgetStatus,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(budget_name, "budget_name")?;
-            check_out(out, "out")?;
-            let budget = m.core.memory_budget(name)?;
-            write_out(out, LsmBudgetStatus::from(budget));
-        }
-        Ok(())
+    query_named(manager, budget_name, "budget_name", out, |m, name| {
+        let budget = m.core.memory_budget(name)?;
+        Ok(LsmBudgetStatus::from(budget))
     })
 }
 
@@ -132,17 +119,11 @@ pub extern "C" fn lsm_get_budget_status_by_index(
     index: u32,
     out: *mut LsmBudgetStatus,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            let budget = m.core.memory_budgets().get(index as usize).ok_or_else(|| {
-                FfiError::new(LsmStatus::NotFound, format!("no budget with index {index}"))
-            })?;
-            write_out(out, LsmBudgetStatus::from(budget));
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let budget = m.core.memory_budgets().get(index as usize).ok_or_else(|| {
+            FfiError::new(LsmStatus::NotFound, format!("no budget with index {index}"))
+        })?;
+        Ok(LsmBudgetStatus::from(budget))
     })
 }
 

@@ -4,8 +4,8 @@ use std::ffi::c_char;
 
 use crate::core::occlusion::CullingRating;
 
-use super::boundary::{c_str, check_out, run_status, write_out};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::boundary::{c_str, write_out};
+use super::handle::{query_named, with_manager, LsmManager};
 use super::types::{occlusion_type_from_c, LsmCullingRating, LsmOcclusionStats, LsmStatus};
 
 /// Starts occlusion statistics for a level with an `LsmOcclusionType`
@@ -67,15 +67,8 @@ pub extern "C" fn lsm_get_occlusion_efficiency(
     level_name: *const c_char,
     out: *mut f64,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(level_name, "level_name")?;
-            check_out(out, "out")?;
-            write_out(out, m.core.get_occlusion_efficiency(name)?);
-        }
-        Ok(())
+    query_named(manager, level_name, "level_name", out, |m, name| {
+        Ok(m.core.get_occlusion_efficiency(name)?)
     })
 }
 
@@ -88,15 +81,8 @@ pub extern "C" fn lsm_get_occlusion_stats(
     level_name: *const c_char,
     out: *mut LsmOcclusionStats,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle and string, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = c_str(level_name, "level_name")?;
-            check_out(out, "out")?;
-            write_out(out, LsmOcclusionStats::from(m.core.occlusion_data(name)?));
-        }
-        Ok(())
+    query_named(manager, level_name, "level_name", out, |m, name| {
+        Ok(LsmOcclusionStats::from(m.core.occlusion_data(name)?))
     })
 }
 

@@ -1,7 +1,6 @@
 //! The frame profiler through the C ABI.
 
-use super::boundary::{check_out, run_status, write_out};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::handle::{query, with_manager, LsmManager};
 use super::types::{metric_from_c, LsmMetricStats, LsmStatus};
 
 /// Records one frame (seed `profile_frame`; Unreal `RecordFrame`): frame
@@ -58,15 +57,9 @@ pub extern "C" fn lsm_get_metric_stats(
     metric: u32,
     out: *mut LsmMetricStats,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let metric = metric_from_c(metric)?;
-            check_out(out, "out")?;
-            write_out(out, LsmMetricStats::from(&m.core.get_metric_stats(metric)));
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let metric = metric_from_c(metric)?;
+        Ok(LsmMetricStats::from(&m.core.get_metric_stats(metric)))
     })
 }
 

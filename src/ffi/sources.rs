@@ -3,8 +3,8 @@
 
 use crate::core::StreamHandle;
 
-use super::boundary::{check_out, run_status, write_out, FfiError};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::boundary::{check_out, write_out, FfiError};
+use super::handle::{query, with_manager, LsmManager};
 use super::types::{LsmSourceStreamingState, LsmStatus, LsmVec3};
 
 /// Progress of an `lsm_stream_around` request.
@@ -70,23 +70,14 @@ pub extern "C" fn lsm_get_stream_around_progress(
     handle: u32,
     out: *mut LsmStreamProgress,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            let p = m.core.stream_around_progress(StreamHandle(handle))?;
-            write_out(
-                out,
-                LsmStreamProgress {
-                    active_levels: p.active,
-                    failed_levels: p.failed,
-                    total_levels: p.total,
-                    complete: p.complete,
-                },
-            );
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let p = m.core.stream_around_progress(StreamHandle(handle))?;
+        Ok(LsmStreamProgress {
+            active_levels: p.active,
+            failed_levels: p.failed,
+            total_levels: p.total,
+            complete: p.complete,
+        })
     })
 }
 
@@ -100,15 +91,9 @@ pub extern "C" fn lsm_get_source_streaming_state(
     source_index: u32,
     out: *mut LsmSourceStreamingState,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            let state = m.core.source_streaming_state(source_index as usize)?;
-            write_out(out, state.into());
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let state = m.core.source_streaming_state(source_index as usize)?;
+        Ok(state.into())
     })
 }
 
@@ -124,17 +109,11 @@ pub extern "C" fn lsm_should_block_source(
     source_index: u32,
     out: *mut bool,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle, checked output.
-        unsafe {
-            let m = manager_ref(manager)?;
-            check_out(out, "out")?;
-            let block = m
-                .core
-                .should_block_source(source_index as usize)
-                .map_err(FfiError::from)?;
-            write_out(out, block);
-        }
-        Ok(())
+    query(manager, out, |m| {
+        let block = m
+            .core
+            .should_block_source(source_index as usize)
+            .map_err(FfiError::from)?;
+        Ok(block)
     })
 }
