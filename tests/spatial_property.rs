@@ -10,7 +10,7 @@ use level_streaming::core::volume::{nearest_gap, next_wants};
 use level_streaming::core::*;
 use proptest::prelude::*;
 
-const CELL: f64 = 4000.0; // the index's default cell size
+const CELL: f64 = 1000.0; // the index's default cell size
 
 #[derive(Clone, Debug)]
 struct V {

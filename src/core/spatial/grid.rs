@@ -1,0 +1,199 @@
+//! The grid of the spatial index: every listed volume once, in the cell of
+//! its centre, grouped by *reach class* so that a query skips, in a distant
+//! cell, the volumes whose reach cannot get to the source.
+
+use std::collections::HashMap;
+
+/// A cell's coordinates.
+pub(super) type Cell = (i64, i64);
+
+/// Reach classes per cell: class `k` holds the reaches up to
+/// `cell_size * 2^(k - 1)`, the last one everything up to the grid's limit.
+pub(super) const REACH_CLASSES: usize = 5;
+
+/// The reach class of a reach.
+pub(super) fn reach_class(reach: f64, cell_size: f64) -> usize {
+    let mut limit = cell_size * 0.5;
+    let mut class = 0;
+    while class < REACH_CLASSES - 1 && reach > limit {
+        class += 1;
+        limit *= 2.0;
+    }
+    class
+}
+
+/// The cell a coordinate falls in.
+pub(super) fn cell_of(v: f64, size: f64) -> i64 {
+    // Far-away coordinates saturate; distances stay exact, only bucketing
+    // coarsens. (`floor` by hand: without SSE4.1 it is a libm call, and the
+    // build computes a million of these.) NaN lands in cell 0.
+    let c = (v / size).clamp(-(1i64 << 52) as f64, (1i64 << 52) as f64);
+    let t = c as i64;
+    if (t as f64) > c {
+        t - 1
+    } else {
+        t
+    }
+}
+
+/// The slots of one reach class of one cell, and their largest reach (it
+/// may be stale-high after removals, which only widens queries).
+#[derive(Clone, Debug, Default)]
+pub(super) struct ClassList {
+    pub(super) slots: Vec<u32>,
+    pub(super) max_reach: f64,
+}
+
+/// The volumes whose centre lies in one cell, by reach class.
+#[derive(Clone, Debug, Default)]
+pub(super) struct CellList {
+    pub(super) classes: [ClassList; REACH_CLASSES],
+}
+
+impl CellList {
+    fn is_empty(&self) -> bool {
+        self.classes.iter().all(|c| c.slots.is_empty())
+    }
+
+    fn memory_bytes(&self) -> usize {
+        std::mem::size_of::<CellList>()
+            + self
+                .classes
+                .iter()
+                .map(|c| c.slots.capacity() * 4)
+                .sum::<usize>()
+    }
+}
+
+/// An inclusive rectangle of cells.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct CellRect {
+    pub(super) x0: i64,
+    pub(super) y0: i64,
+    pub(super) x1: i64,
+    pub(super) y1: i64,
+}
+
+impl CellRect {
+    pub(super) fn area(&self) -> i128 {
+        (self.x1 as i128 - self.x0 as i128 + 1).max(0)
+            * (self.y1 as i128 - self.y0 as i128 + 1).max(0)
+    }
+
+    fn contains(&self, c: Cell) -> bool {
+        (self.x0..=self.x1).contains(&c.0) && (self.y0..=self.y1).contains(&c.1)
+    }
+
+    fn cells(&self) -> impl Iterator<Item = Cell> + '_ {
+        (self.x0..=self.x1).flat_map(move |x| (self.y0..=self.y1).map(move |y| (x, y)))
+    }
+}
+
+/// Most cells a build lays out densely (beyond that, the hash map is used).
+pub(super) const MAX_DENSE_CELLS: i128 = 1 << 22;
+
+/// Cell lists: a dense array over the region the volumes were built in
+/// (fast to build and to look up), and a hash map for cells outside it
+/// (volumes added later far away).
+#[derive(Clone, Debug, Default)]
+pub(super) struct CellMap {
+    x0: i64,
+    y0: i64,
+    width: i64,
+    height: i64,
+    pub(super) dense: Vec<CellList>,
+    sparse: HashMap<Cell, CellList>,
+}
+
+impl CellMap {
+    /// Lays out `rect` densely (empty lists, to be filled by the caller).
+    pub(super) fn set_dense_region(&mut self, rect: &CellRect) {
+        self.x0 = rect.x0;
+        self.y0 = rect.y0;
+        self.width = rect.x1 - rect.x0 + 1;
+        self.height = rect.y1 - rect.y0 + 1;
+    }
+
+    /// Cells in the dense region.
+    pub(super) fn dense_cells(&self) -> usize {
+        (self.width * self.height) as usize
+    }
+
+    pub(super) fn dense_index(&self, c: Cell) -> Option<usize> {
+        let (dx, dy) = (c.0.checked_sub(self.x0)?, c.1.checked_sub(self.y0)?);
+        ((0..self.width).contains(&dx) && (0..self.height).contains(&dy))
+            .then(|| (dx * self.height + dy) as usize)
+    }
+
+    pub(super) fn entry(&mut self, c: Cell) -> &mut CellList {
+        match self.dense_index(c) {
+            Some(i) => &mut self.dense[i],
+            None => self.sparse.entry(c).or_default(),
+        }
+    }
+
+    pub(super) fn remove_slot(&mut self, c: Cell, class: usize, slot: u32) {
+        let list = match self.dense_index(c) {
+            Some(i) => &mut self.dense[i],
+            None => match self.sparse.get_mut(&c) {
+                Some(list) => list,
+                None => return,
+            },
+        };
+        let class = &mut list.classes[class];
+        if let Some(pos) = class.slots.iter().position(|v| *v == slot) {
+            class.slots.swap_remove(pos);
+        }
+        if class.slots.is_empty() {
+            class.max_reach = 0.0;
+        }
+        if list.is_empty() && self.dense_index(c).is_none() {
+            self.sparse.remove(&c);
+        }
+    }
+
+    /// Calls `f(cell, list)` for every non-empty cell in `rect`, visiting
+    /// the dense region row by row and the sparse cells by lookup (or by
+    /// iteration when the rectangle is larger than the map).
+    pub(super) fn for_each_in(&self, rect: &CellRect, mut f: impl FnMut(Cell, &CellList)) {
+        if self.width > 0 {
+            let x0 = rect.x0.max(self.x0);
+            let x1 = rect.x1.min(self.x0 + self.width - 1);
+            let y0 = rect.y0.max(self.y0);
+            let y1 = rect.y1.min(self.y0 + self.height - 1);
+            for x in x0..=x1 {
+                let row = ((x - self.x0) * self.height) as usize;
+                for y in y0..=y1 {
+                    f((x, y), &self.dense[row + (y - self.y0) as usize]);
+                }
+            }
+        }
+        if self.sparse.is_empty() {
+            return;
+        }
+        if rect.area() > self.sparse.len() as i128 {
+            for (&c, list) in &self.sparse {
+                if rect.contains(c) {
+                    f(c, list);
+                }
+            }
+        } else {
+            for c in rect.cells() {
+                if self.dense_index(c).is_none() {
+                    if let Some(list) = self.sparse.get(&c) {
+                        f(c, list);
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn memory_bytes(&self) -> usize {
+        self.dense.iter().map(CellList::memory_bytes).sum::<usize>()
+            + self
+                .sparse
+                .values()
+                .map(|v| v.memory_bytes() + std::mem::size_of::<Cell>() + 8)
+                .sum::<usize>()
+    }
+}

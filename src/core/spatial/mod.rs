@@ -1,0 +1,827 @@
+//! The spatial index that makes the per-frame wanting decision cost what is
+//! near the streaming sources, not what is in the world.
+//!
+//! # How it works
+//! - **A 2D grid (x, y) of square cells, each volume listed once**, in the
+//!   cell of its centre, with the largest *reach* (`radius + unload`) of
+//!   each cell. Volumes are stored in *slots* ordered by cell at build time,
+//!   so the volumes of one cell are contiguous in memory. Volumes whose reach
+//!   exceeds [`MAX_GRID_REACH_CELLS`] cells (huge volumes) are kept in a
+//!   small list evaluated by brute force every frame.
+//! - **A near set per source.** When a source is *anchored* (it appears,
+//!   teleports, or has moved more than the tracking margin `M` since its
+//!   anchor), the grid is queried once for every volume whose unload range
+//!   the source could enter while it stays within `M` of its anchor. Until
+//!   the next anchoring, only that near set (about a thousand volumes in a
+//!   dense world) is looked at: nothing outside it can change.
+//! - **A branch-free f32 scan with an exact f64 fallback.** The near set is
+//!   kept as structure-of-arrays chunks of eight lanes: the volume centre
+//!   relative to the anchor in f32 and, per distance, two squared thresholds
+//!   widened by a tolerance well above the f32 rounding error. Each frame the
+//!   scan computes every lane's squared distance and classifies it as surely
+//!   inside, surely outside or uncertain for the load and the unload
+//!   distance; a lane is looked at only if its class changed or is
+//!   uncertain, and uncertain lanes are decided with the same f64 formula as
+//!   the brute-force rule, so the decision is exactly the wanting rule.
+//! - **Counts, not minima.** Each volume counts the sources (capsules, with
+//!   velocity look-ahead) that have it inside the load distance and inside
+//!   the unload distance. The wanting rule then reads: wants if the first
+//!   count is non-zero, releases if the second is zero, else keeps its
+//!   decision: exactly `d <= load`, `d > unload`, hysteresis between.
+//!   Re-anchoring compares the new near set with the old one and changes only
+//!   the counts of volumes whose zone changed.
+//!
+//! A walking frame therefore reads only memory that belongs to the source
+//! (a few tens of kilobytes, cache-resident even with a million volumes) and
+//! allocates nothing. Volumes are added, moved, resized, enabled, disabled
+//! and removed at run time without a rebuild: the near sets that hold a
+//! changed volume update their lane.
+
+mod grid;
+mod near_set;
+
+use super::types::Vec3;
+use super::volume::next_wants;
+use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
+use near_set::{Lane, RelShape, Tracker};
+
+/// Default cell size of the grid, in world units.
+pub const DEFAULT_CELL_SIZE: f64 = 1000.0;
+/// Default tracking margin: how far a source may move from its anchor before
+/// its near set is queried again.
+pub const DEFAULT_TRACK_MARGIN: f64 = 256.0;
+/// A volume whose reach (`radius + unload`) exceeds this many cells is
+/// evaluated by brute force instead of being listed in the grid (it would
+/// widen every grid query).
+pub const MAX_GRID_REACH_CELLS: f64 = 8.0;
+
+/// What the index needs of a volume.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VolumeGeom {
+    /// Centre.
+    pub center: Vec3,
+    /// Radius.
+    pub radius: f64,
+    /// Load distance.
+    pub load: f64,
+    /// Unload distance (>= load).
+    pub unload: f64,
+}
+
+impl VolumeGeom {
+    /// Largest distance from the centre at which a source is within the
+    /// unload distance.
+    fn reach(&self) -> f64 {
+        self.radius + self.unload
+    }
+}
+
+/// A streaming source as the index sees it: a capsule from `position` to
+/// `position + velocity * look_ahead_seconds` (a point when there is no
+/// look-ahead).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SourceShape {
+    /// Where the source is.
+    pub start: Vec3,
+    /// Where it will be after its look-ahead time (= `start` without one).
+    pub end: Vec3,
+}
+
+impl SourceShape {
+    /// A point source.
+    pub fn point(p: Vec3) -> Self {
+        SourceShape { start: p, end: p }
+    }
+
+    /// Distance from `c` to the capsule's segment.
+    pub fn distance_to(&self, c: &Vec3) -> f64 {
+        let d = Vec3::new(
+            self.end.x - self.start.x,
+            self.end.y - self.start.y,
+            self.end.z - self.start.z,
+        );
+        let len2 = d.x * d.x + d.y * d.y + d.z * d.z;
+        if len2 == 0.0 {
+            return self.start.distance(c);
+        }
+        let t = (((c.x - self.start.x) * d.x
+            + (c.y - self.start.y) * d.y
+            + (c.z - self.start.z) * d.z)
+            / len2)
+            .clamp(0.0, 1.0);
+        Vec3::new(
+            self.start.x + t * d.x,
+            self.start.y + t * d.y,
+            self.start.z + t * d.z,
+        )
+        .distance(c)
+    }
+
+    /// `max(0, distance - radius)`: the gap of the wanting rule.
+    pub fn gap(&self, g: &VolumeGeom) -> f64 {
+        (self.distance_to(&g.center) - g.radius).max(0.0)
+    }
+
+    fn is_finite(&self) -> bool {
+        self.start.is_finite() && self.end.is_finite()
+    }
+
+    fn length(&self) -> f64 {
+        self.start.distance(&self.end)
+    }
+
+    fn min_xy(&self) -> (f64, f64) {
+        (self.start.x.min(self.end.x), self.start.y.min(self.end.y))
+    }
+
+    fn max_xy(&self) -> (f64, f64) {
+        (self.start.x.max(self.end.x), self.start.y.max(self.end.y))
+    }
+}
+
+/// Zone of a source relative to one volume: inside the load distance, in
+/// the hysteresis band, or beyond the unload distance.
+const INSIDE: u8 = 0;
+const BAND: u8 = 1;
+const OUTSIDE: u8 = 2;
+
+/// The zone for a gap, with the comparisons of [`next_wants`].
+fn zone_of_gap(gap: f64, g: &VolumeGeom) -> u8 {
+    if gap <= g.load {
+        INSIDE
+    } else if gap > g.unload {
+        OUTSIDE
+    } else {
+        BAND
+    }
+}
+
+/// The exact zone: the same f64 arithmetic as the brute-force rule.
+fn exact_zone(shape: &SourceShape, g: &VolumeGeom) -> u8 {
+    zone_of_gap(shape.gap(g), g)
+}
+
+fn max_abs(v: &Vec3) -> f64 {
+    v.x.abs().max(v.y.abs()).max(v.z.abs())
+}
+
+/// How far a source may walk from its origin before its lanes are rebuilt
+/// around a new one (the f32 tolerance grows with it).
+const ORIGIN_RANGE: f64 = 8192.0;
+/// Largest origin extent the f32 scan handles; beyond it (an absurd
+/// look-ahead) a source's lanes are all decided in f64.
+const MAX_F32_SCAN_EXTENT: f64 = 1e9;
+/// A mark: the slot is in the near set being built.
+const SEEN: u32 = u32::MAX;
+const NIL: u32 = u32::MAX;
+
+/// Per-slot index state.
+#[derive(Clone, Copy, Debug, Default)]
+struct SlotState {
+    /// Sources with the volume inside their load distance.
+    in_load: u32,
+    /// Sources with the volume inside their unload distance.
+    in_unload: u32,
+    /// Holds a live volume.
+    live: bool,
+    /// Evaluated by brute force (huge reach).
+    big: bool,
+    wants: bool,
+    touched: bool,
+}
+
+/// Adds `sign` times a zone's contribution to a slot's counts; marks the
+/// slot for a decision.
+fn contribute(states: &mut [SlotState], touched: &mut Vec<u32>, slot: u32, zone: u8, sign: i32) {
+    let s = &mut states[slot as usize];
+    match zone {
+        INSIDE => {
+            s.in_load = s.in_load.wrapping_add_signed(sign);
+            s.in_unload = s.in_unload.wrapping_add_signed(sign);
+        }
+        BAND => s.in_unload = s.in_unload.wrapping_add_signed(sign),
+        _ => return,
+    }
+    if !s.touched {
+        s.touched = true;
+        touched.push(slot);
+    }
+}
+
+/// Moves a slot's contribution from zone `old` to zone `new`.
+fn rezone(states: &mut [SlotState], touched: &mut Vec<u32>, slot: u32, old: u8, new: u8) {
+    if old != new {
+        contribute(states, touched, slot, old, -1);
+        contribute(states, touched, slot, new, 1);
+    }
+}
+
+/// The spatial wanting index. See the module documentation.
+///
+/// Volumes are named by their id (the caller's dense volume id); inside, each
+/// live volume occupies a slot.
+#[derive(Clone, Debug)]
+pub struct WantingIndex {
+    cell_size: f64,
+    margin: f64,
+    /// Slots listed per cell of their centre.
+    cells: CellMap,
+    /// The largest reach of any listed volume (stale-high after removals).
+    max_reach: f64,
+    /// Slots evaluated by brute force.
+    big: Vec<u32>,
+    /// Geometry per slot.
+    geoms: Vec<VolumeGeom>,
+    /// Volume id per slot.
+    ids: Vec<u32>,
+    states: Vec<SlotState>,
+    /// Per slot, while a source is anchored: 0, or the index + 1 of its lane
+    /// in the old near set, or [`SEEN`]. Zero between anchorings.
+    marks: Vec<u32>,
+    /// Slot per volume id (NIL: not in the index).
+    slot_of: Vec<u32>,
+    free_slots: Vec<u32>,
+    trackers: Vec<Tracker>,
+    /// Slots whose counts changed this update.
+    touched: Vec<u32>,
+    /// Lanes to settle in the current scan (scratch, kept for its capacity).
+    pending: Vec<u32>,
+}
+
+impl Default for WantingIndex {
+    fn default() -> Self {
+        WantingIndex::new(DEFAULT_CELL_SIZE, DEFAULT_TRACK_MARGIN)
+    }
+}
+
+impl WantingIndex {
+    /// An empty index with the given cell size and tracking margin (both > 0).
+    pub fn new(cell_size: f64, margin: f64) -> Self {
+        assert!(
+            cell_size > 0.0 && margin > 0.0,
+            "cell size and margin must be positive"
+        );
+        WantingIndex {
+            cell_size,
+            margin,
+            cells: CellMap::default(),
+            max_reach: 0.0,
+            big: Vec::new(),
+            geoms: Vec::new(),
+            ids: Vec::new(),
+            states: Vec::new(),
+            marks: Vec::new(),
+            slot_of: Vec::new(),
+            free_slots: Vec::new(),
+            trackers: Vec::new(),
+            touched: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+
+    /// Builds an index over `geoms` (volume id = position), all enabled,
+    /// with slots ordered by grid cell and reach class.
+    pub fn build(geoms: &[VolumeGeom]) -> Self {
+        let mut index = WantingIndex::default();
+        let n = geoms.len();
+        let cell_size = index.cell_size;
+        // The dense region: the bounding rectangle of the listed volumes' cells.
+        let mut bounds: Option<CellRect> = None;
+        for g in geoms.iter().filter(|g| index.is_listed(g)) {
+            let (x, y) = index.cell(g);
+            bounds = Some(match bounds {
+                None => CellRect {
+                    x0: x,
+                    y0: y,
+                    x1: x,
+                    y1: y,
+                },
+                Some(r) => CellRect {
+                    x0: r.x0.min(x),
+                    y0: r.y0.min(y),
+                    x1: r.x1.max(x),
+                    y1: r.y1.max(y),
+                },
+            });
+        }
+        if let Some(r) = bounds.filter(|r| r.area() <= MAX_DENSE_CELLS) {
+            index.cells.set_dense_region(&r);
+        }
+        // Slot order: a counting sort by (dense cell, reach class); the rest
+        // (sparse cells, huge volumes) after them, sorted by cell.
+        let buckets = index.cells.dense_cells() * REACH_CLASSES;
+        let keys: Vec<u32> = geoms
+            .iter()
+            .map(|g| {
+                let dense = index
+                    .is_listed(g)
+                    .then(|| index.cells.dense_index(index.cell(g)))
+                    .flatten();
+                match dense {
+                    Some(i) => (i * REACH_CLASSES + reach_class(g.reach(), cell_size)) as u32,
+                    None => buckets as u32,
+                }
+            })
+            .collect();
+        let mut starts = vec![0u32; buckets + 2];
+        for &k in &keys {
+            starts[k as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut order = vec![0u32; n];
+        {
+            let mut next = starts.clone();
+            for (id, &k) in keys.iter().enumerate() {
+                order[next[k as usize] as usize] = id as u32;
+                next[k as usize] += 1;
+            }
+        }
+        let rest = starts[buckets] as usize;
+        order[rest..].sort_unstable_by_key(|&id| index.cell(&geoms[id as usize]));
+        index.geoms = order.iter().map(|&id| geoms[id as usize]).collect();
+        index.slot_of = vec![NIL; n];
+        for (slot, &id) in order.iter().enumerate() {
+            index.slot_of[id as usize] = slot as u32;
+        }
+        index.ids = order;
+        index.states = vec![
+            SlotState {
+                live: true,
+                ..SlotState::default()
+            };
+            n
+        ];
+        index.marks = vec![0; n];
+        // Dense lists are runs of consecutive slots.
+        let geoms = &index.geoms;
+        index.cells.dense = (0..index.cells.dense_cells())
+            .map(|cell| {
+                let mut list = CellList::default();
+                for (k, class) in list.classes.iter_mut().enumerate() {
+                    let b = cell * REACH_CLASSES + k;
+                    class.slots = (starts[b]..starts[b + 1]).collect();
+                    class.max_reach = class
+                        .slots
+                        .iter()
+                        .map(|&s| geoms[s as usize].reach())
+                        .fold(0.0, f64::max);
+                }
+                list
+            })
+            .collect();
+        index.max_reach = index
+            .cells
+            .dense
+            .iter()
+            .flat_map(|c| c.classes.iter().map(|k| k.max_reach))
+            .fold(0.0, f64::max);
+        for slot in rest..n {
+            let g = index.geoms[slot];
+            index.list(slot as u32, &g);
+        }
+        index
+    }
+
+    /// Whether a volume goes in the grid (else: brute force).
+    fn is_listed(&self, g: &VolumeGeom) -> bool {
+        g.center.is_finite()
+            && g.radius.is_finite()
+            && g.unload.is_finite()
+            && g.load.is_finite()
+            && g.reach() <= MAX_GRID_REACH_CELLS * self.cell_size
+    }
+
+    fn cell(&self, g: &VolumeGeom) -> (i64, i64) {
+        (
+            cell_of(g.center.x, self.cell_size),
+            cell_of(g.center.y, self.cell_size),
+        )
+    }
+
+    /// Puts a slot in its cell list or the brute-force list.
+    fn list(&mut self, slot: u32, g: &VolumeGeom) {
+        if self.is_listed(g) {
+            let reach = g.reach();
+            let class = reach_class(reach, self.cell_size);
+            let list = &mut self.cells.entry(self.cell(g)).classes[class];
+            list.slots.push(slot);
+            list.max_reach = list.max_reach.max(reach);
+            self.max_reach = self.max_reach.max(reach);
+        } else {
+            self.states[slot as usize].big = true;
+            self.big.push(slot);
+        }
+    }
+
+    /// Whether volume `id` currently wants its level.
+    pub fn wants(&self, id: u32) -> bool {
+        match self.slot_of.get(id as usize) {
+            Some(&slot) if slot != NIL => self.states[slot as usize].wants,
+            _ => false,
+        }
+    }
+
+    /// Number of sources tracked.
+    pub fn source_count(&self) -> usize {
+        self.trackers.len()
+    }
+
+    /// Approximate heap memory of the index in bytes, without the f64
+    /// volume geometry it keeps in slot order (that is
+    /// [`geometry_bytes`](Self::geometry_bytes)): grid lists, per-volume
+    /// state, id maps and the sources' near sets.
+    pub fn memory_bytes(&self) -> usize {
+        let trackers: usize = self.trackers.iter().map(Tracker::memory_bytes).sum();
+        self.cells.memory_bytes()
+            + self.big.capacity() * 4
+            + self.ids.capacity() * 4
+            + self.slot_of.capacity() * 4
+            + self.free_slots.capacity() * 4
+            + self.states.capacity() * std::mem::size_of::<SlotState>()
+            + self.marks.capacity() * 4
+            + self.touched.capacity() * 4
+            + self.pending.capacity() * 4
+            + trackers
+    }
+
+    /// Heap memory of the index's copy of the volume geometry (f64, in slot
+    /// order, read when a source is anchored and for exact decisions).
+    pub fn geometry_bytes(&self) -> usize {
+        self.geoms.capacity() * std::mem::size_of::<VolumeGeom>()
+    }
+
+    /// Adds volume `id` with geometry `g` (it must not be in the index).
+    /// Its decision is kept (false for a new volume) until the next
+    /// [`update`](Self::update).
+    pub fn insert(&mut self, id: u32, g: &VolumeGeom) {
+        self.insert_with(id, g, false);
+    }
+
+    fn insert_with(&mut self, id: u32, g: &VolumeGeom, wants: bool) {
+        if self.slot_of.len() <= id as usize {
+            self.slot_of.resize(id as usize + 1, NIL);
+        }
+        debug_assert_eq!(self.slot_of[id as usize], NIL, "volume inserted twice");
+        let slot = match self.free_slots.pop() {
+            Some(slot) => {
+                self.geoms[slot as usize] = *g;
+                self.ids[slot as usize] = id;
+                slot
+            }
+            None => {
+                self.geoms.push(*g);
+                self.ids.push(id);
+                self.states.push(SlotState::default());
+                self.marks.push(0);
+                (self.geoms.len() - 1) as u32
+            }
+        };
+        self.slot_of[id as usize] = slot;
+        self.states[slot as usize] = SlotState {
+            live: true,
+            wants,
+            ..SlotState::default()
+        };
+        self.list(slot, g);
+        if !self.states[slot as usize].big {
+            // Sources whose near set it belongs in start tracking it now.
+            let margin = self.margin;
+            for t in &mut self.trackers {
+                if t.finite && t.reaches(g, margin) {
+                    let lane = t.lane(slot, g);
+                    t.lanes.push(&lane);
+                    contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
+                }
+            }
+        }
+        let s = &mut self.states[slot as usize];
+        if !s.touched {
+            s.touched = true;
+            self.touched.push(slot);
+        }
+    }
+
+    /// Removes volume `id`: it wants nothing any more. Unknown ids are ignored.
+    pub fn remove(&mut self, id: u32) {
+        let Some(&slot) = self.slot_of.get(id as usize) else {
+            return;
+        };
+        if slot == NIL {
+            return;
+        }
+        self.slot_of[id as usize] = NIL;
+        let state = self.states[slot as usize];
+        let g = self.geoms[slot as usize];
+        if state.big {
+            self.big.retain(|v| *v != slot);
+        } else {
+            let class = reach_class(g.reach(), self.cell_size);
+            self.cells.remove_slot(self.cell(&g), class, slot);
+            // Near sets holding it drop their lane (its counts go with the
+            // slot's state, reset below).
+            for t in &mut self.trackers {
+                let found = t.lanes.entries().find(|e| e.1 == slot).map(|e| e.0);
+                if let Some(i) = found {
+                    t.lanes.swap_remove(i);
+                }
+            }
+        }
+        // A touched slot stays in `touched`; the decision pass skips dead slots.
+        self.states[slot as usize] = SlotState {
+            touched: state.touched,
+            ..SlotState::default()
+        };
+        self.free_slots.push(slot);
+    }
+
+    /// Changes a volume's geometry: it keeps its decision until the next update.
+    pub fn update_geometry(&mut self, id: u32, new: &VolumeGeom) {
+        let wants = self.wants(id);
+        self.remove(id);
+        self.insert_with(id, new, wants);
+    }
+
+    /// Anchors source `t` at its current shape: updates its near set for
+    /// the new anchor and changes the counts of the volumes whose zone
+    /// changed. While the origin holds, lanes stay where they are: only the
+    /// volumes that left or entered the near set are dropped or added, then
+    /// the set is scanned like any frame. A new origin (a teleport, a long
+    /// walk) rebuilds every lane, comparing zones with the old set so that
+    /// only real changes touch the counts.
+    fn anchor(&mut self, t: usize) {
+        let margin = self.margin;
+        let tracker = &mut self.trackers[t];
+        let shape = tracker.shape;
+        tracker.anchor = shape;
+        tracker.finite = shape.is_finite();
+        let length = shape.length();
+        let from_origin = shape.start.distance(&tracker.origin);
+        let keep_origin = tracker.has_origin
+            && tracker.finite
+            && from_origin <= ORIGIN_RANGE
+            && from_origin + length + 2.0 * margin <= tracker.extent;
+        if keep_origin {
+            self.refresh_near_set(t);
+            self.scan(t);
+        } else {
+            tracker.origin = shape.start;
+            tracker.extent = ORIGIN_RANGE + 2.0 * (length + 2.0 * margin);
+            tracker.has_origin = tracker.finite;
+            tracker.exact_only = tracker.extent > MAX_F32_SCAN_EXTENT;
+            self.rebuild_near_set(t);
+        }
+    }
+
+    /// Calls `f(slot, geometry)` for every listed volume in the near set of
+    /// `anchor`: those whose reach a shape within the margin of it can enter.
+    fn for_each_reaching(&self, anchor: &SourceShape, mut f: impl FnMut(u32)) {
+        let (margin, cell_size) = (self.margin, self.cell_size);
+        let (lo_x, lo_y) = anchor.min_xy();
+        let (hi_x, hi_y) = anchor.max_xy();
+        // Slack over f64 rounding at large coordinates.
+        let magnitude = max_abs(&anchor.start).max(max_abs(&anchor.end));
+        let r = self.max_reach + margin + 1.0 + 1e-12 * magnitude;
+        let rect = CellRect {
+            x0: cell_of(lo_x - r, cell_size),
+            y0: cell_of(lo_y - r, cell_size),
+            x1: cell_of(hi_x + r, cell_size),
+            y1: cell_of(hi_y + r, cell_size),
+        };
+        let point = anchor.start == anchor.end;
+        self.cells.for_each_in(&rect, |(cx, cy), list| {
+            // The cell's nearest point to the shape's bounding box.
+            let (bx0, by0) = (cx as f64 * cell_size, cy as f64 * cell_size);
+            let (bx1, by1) = (bx0 + cell_size, by0 + cell_size);
+            let gx = (bx0 - hi_x).max(lo_x - bx1).max(0.0);
+            let gy = (by0 - hi_y).max(lo_y - by1).max(0.0);
+            let gap2 = gx * gx + gy * gy;
+            let eps = 1.0 + 1e-8 * (gx + gy + magnitude + bx0.abs() + by0.abs());
+            for class in &list.classes {
+                // Skip classes whose largest reach cannot get to the shape.
+                let bound = class.max_reach + margin + eps;
+                if class.slots.is_empty() || gap2 > bound * bound {
+                    continue;
+                }
+                for &slot in &class.slots {
+                    let g = &self.geoms[slot as usize];
+                    // Over-inclusion is harmless; the slack keeps f64
+                    // rounding from excluding a volume the source can reach.
+                    let slack = 1e-9 * (g.reach() + margin)
+                        + 1e-6
+                        + 1e-14 * (magnitude + max_abs(&g.center));
+                    let bound = g.reach() + margin + slack;
+                    let reaches = if point {
+                        anchor.start.distance_squared(&g.center) <= bound * bound
+                    } else {
+                        anchor.distance_to(&g.center) <= bound
+                    };
+                    if reaches {
+                        f(slot);
+                    }
+                }
+            }
+        });
+    }
+
+    /// Same origin: drops the lanes that left the near set, adds the volumes
+    /// that entered it (decided for the current shape).
+    fn refresh_near_set(&mut self, t: usize) {
+        const PRESENT: u32 = 1;
+        let mut marks = std::mem::take(&mut self.marks);
+        let placeholder = Tracker::new(self.trackers[t].shape);
+        let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
+        let old_len = tracker.lanes.len();
+        for (_, slot, _) in tracker.lanes.entries() {
+            marks[slot as usize] = PRESENT;
+        }
+        let mut added = std::mem::take(&mut self.pending);
+        added.clear();
+        self.for_each_reaching(&tracker.anchor, |slot| {
+            let mark = &mut marks[slot as usize];
+            if *mark == 0 {
+                added.push(slot);
+            }
+            *mark = SEEN;
+        });
+        for &slot in &added {
+            let lane = tracker.lane(slot, &self.geoms[slot as usize]);
+            contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
+            tracker.lanes.push(&lane);
+        }
+        // Backwards, so a lane swapped into a removed place was already looked at.
+        for i in (0..old_len).rev() {
+            let (slot, zone) = (tracker.lanes.slot(i), tracker.lanes.zone(i));
+            if marks[slot as usize] != SEEN {
+                contribute(&mut self.states, &mut self.touched, slot, zone, -1);
+                marks[slot as usize] = 0;
+                tracker.lanes.swap_remove(i);
+            }
+        }
+        for (_, slot, _) in tracker.lanes.entries() {
+            marks[slot as usize] = 0;
+        }
+        self.marks = marks;
+        self.pending = added;
+        self.trackers[t] = tracker;
+    }
+
+    /// New origin: every lane is built again; zones are compared with the
+    /// old near set so that only real changes touch the counts.
+    fn rebuild_near_set(&mut self, t: usize) {
+        let mut marks = std::mem::take(&mut self.marks);
+        let placeholder = Tracker::new(self.trackers[t].shape);
+        let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
+        let mut old = std::mem::take(&mut tracker.spare);
+        std::mem::swap(&mut old, &mut tracker.lanes);
+        tracker.lanes.clear();
+        for (i, slot, _) in old.entries() {
+            marks[slot as usize] = i as u32 + 1;
+        }
+        if tracker.finite {
+            let shape = tracker.shape;
+            let rel = RelShape::new(&shape, &tracker.origin);
+            let mut found = std::mem::take(&mut self.pending);
+            found.clear();
+            self.for_each_reaching(&shape, |slot| found.push(slot));
+            for &slot in &found {
+                let g = &self.geoms[slot as usize];
+                let mark = marks[slot as usize];
+                let was = if mark != 0 {
+                    old.zone(mark as usize - 1)
+                } else {
+                    OUTSIDE
+                };
+                let zone = exact_zone(&shape, g);
+                let lane = Lane::new(
+                    slot,
+                    g,
+                    &tracker.origin,
+                    tracker.extent,
+                    &rel,
+                    zone,
+                    tracker.exact_only,
+                );
+                rezone(&mut self.states, &mut self.touched, slot, was, zone);
+                tracker.lanes.push(&lane);
+                marks[slot as usize] = SEEN;
+            }
+            self.pending = found;
+        }
+        // Volumes of the old near set that are not in the new one.
+        for (_, slot, zone) in old.entries() {
+            if marks[slot as usize] != SEEN {
+                contribute(&mut self.states, &mut self.touched, slot, zone, -1);
+            }
+            marks[slot as usize] = 0;
+        }
+        for (_, slot, _) in tracker.lanes.entries() {
+            marks[slot as usize] = 0;
+        }
+        old.clear();
+        tracker.spare = old;
+        self.marks = marks;
+        self.trackers[t] = tracker;
+    }
+
+    /// Looks at the near set of source `t` for its current shape.
+    fn scan(&mut self, t: usize) {
+        let WantingIndex {
+            geoms,
+            states,
+            trackers,
+            touched,
+            pending,
+            ..
+        } = self;
+        let tracker = &mut trackers[t];
+        let shape = tracker.shape;
+        let rel = RelShape::new(&shape, &tracker.origin);
+        let exact_only = tracker.exact_only;
+        pending.clear();
+        if exact_only {
+            pending.extend(0..tracker.lanes.len() as u32);
+        } else {
+            tracker
+                .lanes
+                .for_each_unsafe(&rel, |i| pending.push(i as u32));
+        }
+        for &i in pending.iter() {
+            let (was, now) = tracker
+                .lanes
+                .settle_lane(i as usize, &rel, exact_only, |slot| {
+                    exact_zone(&shape, &geoms[slot as usize])
+                });
+            rezone(states, touched, tracker.lanes.slot(i as usize), was, now);
+        }
+    }
+
+    /// One frame: moves the sources to `shapes` (one per source, in a stable
+    /// order), re-evaluates what may have changed, and appends to `flipped`
+    /// the ids of the volumes whose decision flipped. Returns the number of
+    /// sources that were anchored (new sources, jumps, and sources that
+    /// moved beyond the tracking margin).
+    ///
+    /// A shape that is not finite tracks nothing (the manager refuses such
+    /// sources before they get here).
+    pub fn update(&mut self, shapes: &[SourceShape], flipped: &mut Vec<u32>) -> usize {
+        let mut anchored = 0;
+        // Sources that went away withdraw their contributions.
+        while self.trackers.len() > shapes.len() {
+            let tracker = self.trackers.pop().expect("non-empty");
+            for (_, slot, zone) in tracker.lanes.entries() {
+                contribute(&mut self.states, &mut self.touched, slot, zone, -1);
+            }
+        }
+        for (t, shape) in shapes.iter().enumerate() {
+            if t == self.trackers.len() {
+                self.trackers.push(Tracker::new(*shape));
+                self.anchor(t);
+                anchored += 1;
+                continue;
+            }
+            let tracker = &mut self.trackers[t];
+            if tracker.shape == *shape {
+                continue;
+            }
+            tracker.shape = *shape;
+            if !tracker.finite || !shape.is_finite() || !tracker.anchor_holds(self.margin) {
+                self.anchor(t);
+                anchored += 1;
+            } else {
+                self.scan(t);
+            }
+        }
+        // Huge volumes: brute force over all sources.
+        for &slot in &self.big {
+            let slot = slot as usize;
+            let g = &self.geoms[slot];
+            let d = shapes
+                .iter()
+                .filter(|s| s.is_finite())
+                .map(|s| s.gap(g))
+                .fold(f64::INFINITY, f64::min);
+            let s = &mut self.states[slot];
+            let wants = next_wants(s.wants, d, g.load, g.unload);
+            if wants != s.wants {
+                s.wants = wants;
+                flipped.push(self.ids[slot]);
+            }
+        }
+        // Decide for every volume whose counts changed.
+        for slot in self.touched.drain(..) {
+            let s = &mut self.states[slot as usize];
+            s.touched = false;
+            if !s.live || s.big {
+                continue;
+            }
+            let wants = s.in_load > 0 || (s.in_unload > 0 && s.wants);
+            if wants != s.wants {
+                s.wants = wants;
+                flipped.push(self.ids[slot as usize]);
+            }
+        }
+        anchored
+    }
+}
