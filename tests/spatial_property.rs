@@ -339,3 +339,87 @@ proptest! {
         check_built_index(volumes, added, steps)?;
     }
 }
+
+/// Sources stepping onto, and a hair either side of, the exact load and
+/// unload boundaries of volumes (along skewed directions, so the square
+/// roots round): the f32 scan cannot call these, and the index must decide
+/// them with the brute-force f64 formula, frame by frame. Point sources and
+/// look-ahead capsules.
+#[test]
+fn boundary_distances_are_decided_exactly() {
+    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+    let mut geoms = Vec::new();
+    for i in 0..40 {
+        let load = 150.0 + 37.25 * i as f64;
+        geoms.push(VolumeGeom {
+            center: Vec3::new(
+                700.0 * i as f64,
+                350.0 * (i % 7) as f64,
+                10.0 * (i % 3) as f64,
+            ),
+            radius: 25.0 * (i % 5) as f64,
+            load,
+            unload: load * (1.0 + 0.05 * (i % 4) as f64),
+        });
+    }
+    let mut index = WantingIndex::build(&geoms);
+    let mut wants = vec![false; geoms.len()];
+    let mut flipped = Vec::new();
+    let offsets = [-1e-3, -1e-6, -1e-9, 0.0, 1e-9, 1e-6, 1e-3];
+    let dirs = [
+        (1.0, 0.0, 0.0),
+        (0.6, 0.8, 0.0),
+        (0.48, 0.6, 0.64),
+        (-0.28, 0.96, 0.0),
+    ];
+    let mut frames = 0;
+    let mut decided_at_boundary = 0;
+    for (v, g) in geoms.iter().enumerate() {
+        for (k, &(dx, dy, dz)) in dirs.iter().enumerate() {
+            // Approach the load boundary from outside (the volume does not
+            // want: only `gap <= load` turns it on) and the unload boundary
+            // from inside (it wants: only `gap > unload` turns it off).
+            let far = Vec3::new(g.center.x + 1e5, g.center.y - 1e5, 0.0);
+            for (boundary, before) in [(g.radius + g.load, far), (g.radius + g.unload, g.center)] {
+                for (o, offset) in offsets.iter().enumerate() {
+                    let d = boundary + offset;
+                    let p = Vec3::new(
+                        g.center.x + dx * d,
+                        g.center.y + dy * d,
+                        g.center.z + dz * d,
+                    );
+                    // Every other frame a capsule whose far end is the point.
+                    let probe = if (v + k + o) % 2 == 0 {
+                        SourceShape::point(p)
+                    } else {
+                        SourceShape {
+                            start: Vec3::new(p.x - 90.0 * dy, p.y + 90.0 * dx, p.z),
+                            end: p,
+                        }
+                    };
+                    for shape in [SourceShape::point(before), probe] {
+                        flipped.clear();
+                        index.update(&[shape], &mut flipped);
+                        frames += 1;
+                        for (id, g) in geoms.iter().enumerate() {
+                            let gap = shape.gap(g);
+                            if (gap - g.load).abs() < 1e-2 || (gap - g.unload).abs() < 1e-2 {
+                                decided_at_boundary += 1;
+                            }
+                            wants[id] = next_wants(wants[id], gap, g.load, g.unload);
+                            assert_eq!(
+                                index.wants(id as u32),
+                                wants[id],
+                                "frame {frames}: volume {id} {g:?} gap {gap} shape {shape:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        decided_at_boundary > 1000,
+        "the walk must sit on boundaries"
+    );
+}

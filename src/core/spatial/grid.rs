@@ -36,12 +36,30 @@ pub(super) fn cell_of(v: f64, size: f64) -> i64 {
     }
 }
 
-/// The slots of one reach class of one cell, and their largest reach (it
-/// may be stale-high after removals, which only widens queries).
+/// The slots of one reach class of one cell, with bounds on their reach
+/// and height (kept loose after removals, which only widens queries).
 #[derive(Clone, Debug, Default)]
 pub(super) struct ClassList {
     pub(super) slots: Vec<u32>,
     pub(super) max_reach: f64,
+    pub(super) min_reach: f64,
+    pub(super) min_z: f64,
+    pub(super) max_z: f64,
+}
+
+impl ClassList {
+    /// Adds a slot with its reach and centre height.
+    pub(super) fn push(&mut self, slot: u32, reach: f64, z: f64) {
+        if self.slots.is_empty() {
+            (self.max_reach, self.min_reach, self.min_z, self.max_z) = (reach, reach, z, z);
+        } else {
+            self.max_reach = self.max_reach.max(reach);
+            self.min_reach = self.min_reach.min(reach);
+            self.min_z = self.min_z.min(z);
+            self.max_z = self.max_z.max(z);
+        }
+        self.slots.push(slot);
+    }
 }
 
 /// The volumes whose centre lies in one cell, by reach class.
@@ -143,9 +161,6 @@ impl CellMap {
         let class = &mut list.classes[class];
         if let Some(pos) = class.slots.iter().position(|v| *v == slot) {
             class.slots.swap_remove(pos);
-        }
-        if class.slots.is_empty() {
-            class.max_reach = 0.0;
         }
         if list.is_empty() && self.dense_index(c).is_none() {
             self.sparse.remove(&c);

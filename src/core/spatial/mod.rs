@@ -49,7 +49,7 @@ use near_set::{Lane, RelShape, Tracker};
 pub const DEFAULT_CELL_SIZE: f64 = 1000.0;
 /// Default tracking margin: how far a source may move from its anchor before
 /// its near set is queried again.
-pub const DEFAULT_TRACK_MARGIN: f64 = 256.0;
+pub const DEFAULT_TRACK_MARGIN: f64 = 384.0;
 /// A volume whose reach (`radius + unload`) exceeds this many cells is
 /// evaluated by brute force instead of being listed in the grid (it would
 /// widen every grid query).
@@ -282,7 +282,12 @@ impl WantingIndex {
     /// Builds an index over `geoms` (volume id = position), all enabled,
     /// with slots ordered by grid cell and reach class.
     pub fn build(geoms: &[VolumeGeom]) -> Self {
-        let mut index = WantingIndex::default();
+        WantingIndex::build_with(DEFAULT_CELL_SIZE, DEFAULT_TRACK_MARGIN, geoms)
+    }
+
+    /// [`build`](Self::build) with a cell size and tracking margin (both > 0).
+    pub fn build_with(cell_size: f64, margin: f64, geoms: &[VolumeGeom]) -> Self {
+        let mut index = WantingIndex::new(cell_size, margin);
         let n = geoms.len();
         let cell_size = index.cell_size;
         // The dense region: the bounding rectangle of the listed volumes' cells.
@@ -361,12 +366,13 @@ impl WantingIndex {
                 let mut list = CellList::default();
                 for (k, class) in list.classes.iter_mut().enumerate() {
                     let b = cell * REACH_CLASSES + k;
-                    class.slots = (starts[b]..starts[b + 1]).collect();
-                    class.max_reach = class
+                    class
                         .slots
-                        .iter()
-                        .map(|&s| geoms[s as usize].reach())
-                        .fold(0.0, f64::max);
+                        .reserve_exact((starts[b + 1] - starts[b]) as usize);
+                    for slot in starts[b]..starts[b + 1] {
+                        let g = &geoms[slot as usize];
+                        class.push(slot, g.reach(), g.center.z);
+                    }
                 }
                 list
             })
@@ -405,9 +411,7 @@ impl WantingIndex {
         if self.is_listed(g) {
             let reach = g.reach();
             let class = reach_class(reach, self.cell_size);
-            let list = &mut self.cells.entry(self.cell(g)).classes[class];
-            list.slots.push(slot);
-            list.max_reach = list.max_reach.max(reach);
+            self.cells.entry(self.cell(g)).classes[class].push(slot, reach, g.center.z);
             self.max_reach = self.max_reach.max(reach);
         } else {
             self.states[slot as usize].big = true;
@@ -490,7 +494,7 @@ impl WantingIndex {
             let margin = self.margin;
             for t in &mut self.trackers {
                 if t.finite && t.reaches(g, margin) {
-                    let lane = t.lane(slot, g);
+                    let lane = t.lane(slot, g, margin);
                     t.lanes.push(&lane);
                     contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
                 }
@@ -554,6 +558,7 @@ impl WantingIndex {
         let margin = self.margin;
         let tracker = &mut self.trackers[t];
         let shape = tracker.shape;
+        let previous = tracker.anchor;
         tracker.anchor = shape;
         tracker.finite = shape.is_finite();
         let length = shape.length();
@@ -563,7 +568,7 @@ impl WantingIndex {
             && from_origin <= ORIGIN_RANGE
             && from_origin + length + 2.0 * margin <= tracker.extent;
         if keep_origin {
-            self.refresh_near_set(t);
+            self.refresh_near_set(t, &previous);
             self.scan(t);
         } else {
             tracker.origin = shape.start;
@@ -574,9 +579,11 @@ impl WantingIndex {
         }
     }
 
-    /// Calls `f(slot, geometry)` for every listed volume in the near set of
-    /// `anchor`: those whose reach a shape within the margin of it can enter.
-    fn for_each_reaching(&self, anchor: &SourceShape, mut f: impl FnMut(u32)) {
+    /// Appends to `found` every listed volume in the near set of `anchor`:
+    /// those whose reach a shape within the margin of it can enter. With
+    /// `covered`, skips the classes of cells whose every volume is within
+    /// reach of that point plus the margin (they are in the near set already).
+    fn find_reaching(&self, anchor: &SourceShape, covered: Option<&Vec3>, found: &mut Vec<u32>) {
         let (margin, cell_size) = (self.margin, self.cell_size);
         let (lo_x, lo_y) = anchor.min_xy();
         let (hi_x, hi_y) = anchor.max_xy();
@@ -598,78 +605,96 @@ impl WantingIndex {
             let gy = (by0 - hi_y).max(lo_y - by1).max(0.0);
             let gap2 = gx * gx + gy * gy;
             let eps = 1.0 + 1e-8 * (gx + gy + magnitude + bx0.abs() + by0.abs());
+            let cell_slack =
+                1e-6 + 1e-14 * (magnitude + bx0.abs().max(bx1.abs()) + by0.abs().max(by1.abs()));
             for class in &list.classes {
                 // Skip classes whose largest reach cannot get to the shape.
                 let bound = class.max_reach + margin + eps;
                 if class.slots.is_empty() || gap2 > bound * bound {
                     continue;
                 }
+                if let Some(p) = covered {
+                    // The class box's farthest point from `p`.
+                    let fx = (bx0 - p.x).abs().max((bx1 - p.x).abs());
+                    let fy = (by0 - p.y).abs().max((by1 - p.y).abs());
+                    let fz = (class.min_z - p.z).abs().max((class.max_z - p.z).abs());
+                    let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
+                    if far <= class.min_reach + margin {
+                        continue;
+                    }
+                }
+                // Branch-free: about half the candidates pass, unpredictably.
+                let start = found.len();
+                found.resize(start + class.slots.len(), 0);
+                let mut n = start;
                 for &slot in &class.slots {
                     let g = &self.geoms[slot as usize];
                     // Over-inclusion is harmless; the slack keeps f64
                     // rounding from excluding a volume the source can reach.
-                    let slack = 1e-9 * (g.reach() + margin)
-                        + 1e-6
-                        + 1e-14 * (magnitude + max_abs(&g.center));
-                    let bound = g.reach() + margin + slack;
+                    let reach = (g.reach() + margin) * (1.0 + 1e-9);
+                    let bound = reach + cell_slack + 1e-14 * g.center.z.abs();
                     let reaches = if point {
                         anchor.start.distance_squared(&g.center) <= bound * bound
                     } else {
                         anchor.distance_to(&g.center) <= bound
                     };
-                    if reaches {
-                        f(slot);
-                    }
+                    found[n] = slot;
+                    n += reaches as usize;
                 }
+                found.truncate(n);
             }
         });
     }
 
-    /// Same origin: drops the lanes that left the near set, adds the volumes
-    /// that entered it (decided for the current shape).
-    fn refresh_near_set(&mut self, t: usize) {
+    /// Same origin: drops the lanes that surely left the near set, adds the
+    /// volumes that entered it (decided for the current shape). Cells whose
+    /// classes were wholly within reach of the previous anchor are skipped:
+    /// their volumes are in the set, and a lane is only dropped when it
+    /// surely cannot reach the new anchor.
+    fn refresh_near_set(&mut self, t: usize, previous: &SourceShape) {
         const PRESENT: u32 = 1;
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
-        let old_len = tracker.lanes.len();
+        let rel = RelShape::new(&tracker.anchor, &tracker.origin);
+        let mut list = std::mem::take(&mut self.pending);
+        list.clear();
+        if !tracker.exact_only {
+            tracker
+                .lanes
+                .for_each_unreachable(&rel, |i| list.push(i as u32));
+        }
+        // Backwards, so swapping the last lane into a removed place keeps
+        // the remaining indices valid.
+        for &i in list.iter().rev() {
+            let i = i as usize;
+            let (slot, zone) = (tracker.lanes.slot(i), tracker.lanes.zone(i));
+            contribute(&mut self.states, &mut self.touched, slot, zone, -1);
+            tracker.lanes.swap_remove(i);
+        }
         for (_, slot, _) in tracker.lanes.entries() {
             marks[slot as usize] = PRESENT;
         }
-        let mut added = std::mem::take(&mut self.pending);
-        added.clear();
-        self.for_each_reaching(&tracker.anchor, |slot| {
-            let mark = &mut marks[slot as usize];
-            if *mark == 0 {
-                added.push(slot);
-            }
-            *mark = SEEN;
-        });
-        for &slot in &added {
-            let lane = tracker.lane(slot, &self.geoms[slot as usize]);
+        list.clear();
+        self.find_reaching(&tracker.anchor, Some(&previous.start), &mut list);
+        list.retain(|&slot| marks[slot as usize] == 0);
+        for &slot in &list {
+            let lane = tracker.lane(slot, &self.geoms[slot as usize], self.margin);
             contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
             tracker.lanes.push(&lane);
-        }
-        // Backwards, so a lane swapped into a removed place was already looked at.
-        for i in (0..old_len).rev() {
-            let (slot, zone) = (tracker.lanes.slot(i), tracker.lanes.zone(i));
-            if marks[slot as usize] != SEEN {
-                contribute(&mut self.states, &mut self.touched, slot, zone, -1);
-                marks[slot as usize] = 0;
-                tracker.lanes.swap_remove(i);
-            }
         }
         for (_, slot, _) in tracker.lanes.entries() {
             marks[slot as usize] = 0;
         }
         self.marks = marks;
-        self.pending = added;
+        self.pending = list;
         self.trackers[t] = tracker;
     }
 
     /// New origin: every lane is built again; zones are compared with the
     /// old near set so that only real changes touch the counts.
     fn rebuild_near_set(&mut self, t: usize) {
+        let margin = self.margin;
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
@@ -684,7 +709,7 @@ impl WantingIndex {
             let rel = RelShape::new(&shape, &tracker.origin);
             let mut found = std::mem::take(&mut self.pending);
             found.clear();
-            self.for_each_reaching(&shape, |slot| found.push(slot));
+            self.find_reaching(&shape, None, &mut found);
             for &slot in &found {
                 let g = &self.geoms[slot as usize];
                 let mark = marks[slot as usize];
@@ -697,8 +722,7 @@ impl WantingIndex {
                 let lane = Lane::new(
                     slot,
                     g,
-                    &tracker.origin,
-                    tracker.extent,
+                    (&tracker.origin, tracker.extent, margin),
                     &rel,
                     zone,
                     tracker.exact_only,

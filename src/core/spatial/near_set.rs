@@ -1,5 +1,6 @@
 //! A source's near set: the volumes whose unload range it can enter before
-//! it is anchored again, scanned every frame in f32, eight lanes at a time.
+//! it is anchored again, scanned every frame in f32 over flat arrays (a
+//! loop the compiler vectorises).
 //!
 //! Each lane keeps the volume centre relative to the source's *origin* (a
 //! fixed point that moves only on a teleport or after a long walk, so lanes
@@ -13,52 +14,6 @@
 use super::{exact_zone, SourceShape, VolumeGeom, BAND, INSIDE, OUTSIDE};
 use crate::core::types::Vec3;
 
-/// Lanes per chunk (two SSE registers, one AVX register of f32).
-pub(super) const LANES: usize = 8;
-
-/// What the per-frame scan reads.
-#[derive(Clone, Debug)]
-pub(super) struct HotChunk {
-    x: [f32; LANES],
-    y: [f32; LANES],
-    z: [f32; LANES],
-    /// The zone holds while `safe_lo < d^2 <= safe_hi`.
-    safe_lo: [f32; LANES],
-    safe_hi: [f32; LANES],
-}
-
-/// What only a re-classification reads.
-#[derive(Clone, Debug)]
-pub(super) struct ColdChunk {
-    /// `d^2` at or below which the lane is surely within the load distance
-    /// (negative: never sure).
-    load_lo: [f32; LANES],
-    /// `d^2` above which it is surely beyond the load distance.
-    load_hi: [f32; LANES],
-    unload_lo: [f32; LANES],
-    unload_hi: [f32; LANES],
-    slot: [u32; LANES],
-    /// The exact zone this source contributes to the volume's counts.
-    zone: [u8; LANES],
-}
-
-const PADDING_HOT: HotChunk = HotChunk {
-    x: [1e30; LANES],
-    y: [1e30; LANES],
-    z: [1e30; LANES],
-    safe_lo: [f32::NEG_INFINITY; LANES],
-    safe_hi: [f32::INFINITY; LANES],
-};
-
-const PADDING_COLD: ColdChunk = ColdChunk {
-    load_lo: [f32::MAX; LANES],
-    load_hi: [f32::MAX; LANES],
-    unload_lo: [f32::MAX; LANES],
-    unload_hi: [f32::MAX; LANES],
-    slot: [u32::MAX; LANES],
-    zone: [OUTSIDE; LANES],
-};
-
 /// One near-set entry, unpacked.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Lane {
@@ -71,6 +26,7 @@ pub(super) struct Lane {
     load_hi: f32,
     unload_lo: f32,
     unload_hi: f32,
+    drop_lo: f32,
     pub(super) slot: u32,
     pub(super) zone: u8,
 }
@@ -108,8 +64,7 @@ impl Lane {
     pub(super) fn new(
         slot: u32,
         g: &VolumeGeom,
-        origin: &Vec3,
-        extent: f64,
+        (origin, extent, margin): (&Vec3, f64, f64),
         rel: &RelShape,
         zone: u8,
         exact_only: bool,
@@ -144,6 +99,7 @@ impl Lane {
             load_hi: above(rl),
             unload_lo: below(ru),
             unload_hi: above(ru),
+            drop_lo: above(ru + margin),
             slot,
             zone,
         };
@@ -250,125 +206,160 @@ impl RelShape {
     }
 }
 
-/// A bit per lane whose squared distance left its safe interval. Written
-/// so that the compiler keeps all eight lanes in vector registers: a
-/// per-lane flag, an OR over the flags (almost always zero), and the bits
-/// only when some lane needs work.
-// Indexed loop: the form the auto-vectoriser handles best here.
-#[allow(clippy::needless_range_loop)]
-#[inline(always)]
-fn scan_chunk(h: &HotChunk, d2: impl Fn(f32, f32, f32) -> f32) -> u32 {
-    let mut unsafe_lane = [0u32; LANES];
-    for j in 0..LANES {
-        let d2 = d2(h.x[j], h.y[j], h.z[j]);
-        let safe = (d2 > h.safe_lo[j]) & (d2 <= h.safe_hi[j]);
-        unsafe_lane[j] = (!safe) as u32;
-    }
-    if unsafe_lane.iter().fold(0, |a, &b| a | b) == 0 {
-        return 0;
-    }
-    unsafe_lane
-        .iter()
-        .enumerate()
-        .fold(0, |need, (j, &u)| need | (u << j))
-}
-
-/// The lanes of a near set, in chunks.
+/// The lanes of a near set, as flat arrays: the scan reads the first five,
+/// a re-classification the rest.
 #[derive(Clone, Debug, Default)]
 pub(super) struct NearSet {
-    len: usize,
-    hot: Vec<HotChunk>,
-    cold: Vec<ColdChunk>,
+    /// Centre relative to the tracker's origin.
+    x: Vec<f32>,
+    y: Vec<f32>,
+    z: Vec<f32>,
+    /// The zone holds while `safe_lo < d^2 <= safe_hi`.
+    safe_lo: Vec<f32>,
+    safe_hi: Vec<f32>,
+    /// `d^2` at or below which the lane is surely within the load distance
+    /// (negative: never sure).
+    load_lo: Vec<f32>,
+    /// `d^2` above which it is surely beyond the load distance.
+    load_hi: Vec<f32>,
+    unload_lo: Vec<f32>,
+    unload_hi: Vec<f32>,
+    /// `d^2` of the anchor above which the volume surely left the near set.
+    drop_lo: Vec<f32>,
+    slot: Vec<u32>,
+    /// The exact zone this source contributes to the volume's counts.
+    zone: Vec<u8>,
+    /// Scratch of the scan: 1 where a lane left its safe interval.
+    flags: Vec<u8>,
+}
+
+/// Flags the lanes whose squared distance left their safe interval. Plain
+/// indexed loops over equal-length slices: the form the auto-vectoriser
+/// turns into packed compares.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+fn flag_unsafe(
+    (x, y, z): (&[f32], &[f32], &[f32]),
+    (lo, hi): (&[f32], &[f32]),
+    flags: &mut [u8],
+    d2: impl Fn(f32, f32, f32) -> f32,
+) {
+    let n = flags.len();
+    let (x, y, z, lo, hi) = (&x[..n], &y[..n], &z[..n], &lo[..n], &hi[..n]);
+    for i in 0..n {
+        let d2 = d2(x[i], y[i], z[i]);
+        flags[i] = !((d2 > lo[i]) & (d2 <= hi[i])) as u8;
+    }
+}
+
+/// Flags the lanes whose squared distance exceeds `limit`.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+fn flag_beyond(
+    (x, y, z): (&[f32], &[f32], &[f32]),
+    limit: &[f32],
+    flags: &mut [u8],
+    d2: impl Fn(f32, f32, f32) -> f32,
+) {
+    let n = flags.len();
+    let (x, y, z, limit) = (&x[..n], &y[..n], &z[..n], &limit[..n]);
+    for i in 0..n {
+        flags[i] = (d2(x[i], y[i], z[i]) > limit[i]) as u8;
+    }
+}
+
+/// Calls `f(i)`, in increasing order, for every non-zero flag.
+fn visit_flags(flags: &[u8], mut f: impl FnMut(usize)) {
+    // Almost every block of flags is zero.
+    let blocks = flags.chunks_exact(16);
+    let tail = blocks.remainder();
+    for (b, block) in blocks.enumerate() {
+        let mut bits = u128::from_le_bytes(block.try_into().expect("16 bytes"));
+        while bits != 0 {
+            let j = bits.trailing_zeros() as usize / 8;
+            bits &= !(0xff << (j * 8));
+            f(b * 16 + j);
+        }
+    }
+    let base = flags.len() - tail.len();
+    for (j, &flag) in tail.iter().enumerate() {
+        if flag != 0 {
+            f(base + j);
+        }
+    }
 }
 
 impl NearSet {
     pub(super) fn len(&self) -> usize {
-        self.len
+        self.slot.len()
     }
 
     pub(super) fn clear(&mut self) {
-        self.len = 0;
-        self.hot.clear();
-        self.cold.clear();
+        self.x.clear();
+        self.y.clear();
+        self.z.clear();
+        self.safe_lo.clear();
+        self.safe_hi.clear();
+        self.load_lo.clear();
+        self.load_hi.clear();
+        self.unload_lo.clear();
+        self.unload_hi.clear();
+        self.drop_lo.clear();
+        self.slot.clear();
+        self.zone.clear();
     }
 
-    pub(super) fn push(&mut self, lane: &Lane) {
-        if self.len % LANES == 0 {
-            self.hot.push(PADDING_HOT);
-            self.cold.push(PADDING_COLD);
-        }
-        self.set(self.len, lane);
-        self.len += 1;
-    }
-
-    fn set(&mut self, i: usize, e: &Lane) {
-        let (c, j) = (i / LANES, i % LANES);
-        let h = &mut self.hot[c];
-        h.x[j] = e.x;
-        h.y[j] = e.y;
-        h.z[j] = e.z;
-        h.safe_lo[j] = e.safe_lo;
-        h.safe_hi[j] = e.safe_hi;
-        let k = &mut self.cold[c];
-        k.load_lo[j] = e.load_lo;
-        k.load_hi[j] = e.load_hi;
-        k.unload_lo[j] = e.unload_lo;
-        k.unload_hi[j] = e.unload_hi;
-        k.slot[j] = e.slot;
-        k.zone[j] = e.zone;
-    }
-
-    pub(super) fn get(&self, i: usize) -> Lane {
-        let (c, j) = (i / LANES, i % LANES);
-        let (h, k) = (&self.hot[c], &self.cold[c]);
-        Lane {
-            x: h.x[j],
-            y: h.y[j],
-            z: h.z[j],
-            safe_lo: h.safe_lo[j],
-            safe_hi: h.safe_hi[j],
-            load_lo: k.load_lo[j],
-            load_hi: k.load_hi[j],
-            unload_lo: k.unload_lo[j],
-            unload_hi: k.unload_hi[j],
-            slot: k.slot[j],
-            zone: k.zone[j],
-        }
+    pub(super) fn push(&mut self, e: &Lane) {
+        self.x.push(e.x);
+        self.y.push(e.y);
+        self.z.push(e.z);
+        self.safe_lo.push(e.safe_lo);
+        self.safe_hi.push(e.safe_hi);
+        self.load_lo.push(e.load_lo);
+        self.load_hi.push(e.load_hi);
+        self.unload_lo.push(e.unload_lo);
+        self.unload_hi.push(e.unload_hi);
+        self.drop_lo.push(e.drop_lo);
+        self.slot.push(e.slot);
+        self.zone.push(e.zone);
     }
 
     pub(super) fn slot(&self, i: usize) -> u32 {
-        self.cold[i / LANES].slot[i % LANES]
+        self.slot[i]
     }
 
     pub(super) fn zone(&self, i: usize) -> u8 {
-        self.cold[i / LANES].zone[i % LANES]
+        self.zone[i]
     }
 
     /// Removes lane `i` (the last lane takes its place).
     pub(super) fn swap_remove(&mut self, i: usize) {
-        let last = self.len - 1;
-        let moved = self.get(last);
-        self.set(i, &moved);
-        let (c, j) = (last / LANES, last % LANES);
-        self.hot[c].x[j] = PADDING_HOT.x[0];
-        self.hot[c].safe_lo[j] = f32::NEG_INFINITY;
-        self.hot[c].safe_hi[j] = f32::INFINITY;
-        self.cold[c].slot[j] = u32::MAX;
-        self.len = last;
-        if self.len % LANES == 0 {
-            self.hot.pop();
-            self.cold.pop();
-        }
+        self.x.swap_remove(i);
+        self.y.swap_remove(i);
+        self.z.swap_remove(i);
+        self.safe_lo.swap_remove(i);
+        self.safe_hi.swap_remove(i);
+        self.load_lo.swap_remove(i);
+        self.load_hi.swap_remove(i);
+        self.unload_lo.swap_remove(i);
+        self.unload_hi.swap_remove(i);
+        self.drop_lo.swap_remove(i);
+        self.slot.swap_remove(i);
+        self.zone.swap_remove(i);
     }
 
     /// Lanes with their slot and zone.
     pub(super) fn entries(&self) -> impl Iterator<Item = (usize, u32, u8)> + '_ {
-        (0..self.len).map(|i| (i, self.slot(i), self.zone(i)))
+        self.slot
+            .iter()
+            .zip(&self.zone)
+            .enumerate()
+            .map(|(i, (&slot, &zone))| (i, slot, zone))
     }
 
     /// Re-evaluates lane `i` for the current shape: returns `(old, new)`
-    /// zones. `exact` decides an uncertain lane in f64.
-    /// With `exact_only`, the lane is always decided in f64.
+    /// zones. `exact` decides an uncertain lane in f64; with `exact_only`,
+    /// every lane is decided so.
     pub(super) fn settle_lane(
         &mut self,
         i: usize,
@@ -376,46 +367,77 @@ impl NearSet {
         exact_only: bool,
         exact: impl FnOnce(u32) -> u8,
     ) -> (u8, u8) {
-        let (c, j) = (i / LANES, i % LANES);
-        let lane = self.get(i);
+        let lane = Lane {
+            x: self.x[i],
+            y: self.y[i],
+            z: self.z[i],
+            safe_lo: self.safe_lo[i],
+            safe_hi: self.safe_hi[i],
+            load_lo: self.load_lo[i],
+            load_hi: self.load_hi[i],
+            unload_lo: self.unload_lo[i],
+            unload_hi: self.unload_hi[i],
+            drop_lo: self.drop_lo[i],
+            slot: self.slot[i],
+            zone: self.zone[i],
+        };
         let d2 = rel.d2(lane.x, lane.y, lane.z);
         let sure = if exact_only { None } else { lane.classify(d2) };
         let (zone, lo, hi) = match sure {
             Some(sure) => sure,
             None => (exact(lane.slot), f32::INFINITY, f32::INFINITY),
         };
-        self.hot[c].safe_lo[j] = lo;
-        self.hot[c].safe_hi[j] = hi;
-        self.cold[c].zone[j] = zone;
+        self.safe_lo[i] = lo;
+        self.safe_hi[i] = hi;
+        self.zone[i] = zone;
         (lane.zone, zone)
     }
 
     /// Calls `f(lane)` for every lane whose squared distance to `rel` left
-    /// its safe interval (padding lanes never do).
-    pub(super) fn for_each_unsafe(&self, rel: &RelShape, mut f: impl FnMut(usize)) {
-        let mut visit = |c: usize, mut need: u32| {
-            while need != 0 {
-                let j = need.trailing_zeros() as usize;
-                need &= need - 1;
-                f(c * LANES + j);
-            }
-        };
+    /// its safe interval.
+    pub(super) fn for_each_unsafe(&mut self, rel: &RelShape, f: impl FnMut(usize)) {
+        let n = self.len();
+        self.flags.resize(n, 0);
+        let coords = (&self.x[..], &self.y[..], &self.z[..]);
+        let interval = (&self.safe_lo[..], &self.safe_hi[..]);
         if rel.is_point() {
-            for (c, h) in self.hot.iter().enumerate() {
-                let need = scan_chunk(h, |x, y, z| rel.point_d2(x, y, z));
-                visit(c, need);
-            }
+            flag_unsafe(coords, interval, &mut self.flags, |x, y, z| {
+                rel.point_d2(x, y, z)
+            });
         } else {
-            for (c, h) in self.hot.iter().enumerate() {
-                let need = scan_chunk(h, |x, y, z| rel.d2(x, y, z));
-                visit(c, need);
-            }
+            flag_unsafe(coords, interval, &mut self.flags, |x, y, z| rel.d2(x, y, z));
         }
+        visit_flags(&self.flags, f);
+    }
+
+    /// Calls `f(lane)`, in increasing order, for every lane whose volume
+    /// surely cannot be reached from the anchor `rel` (its squared distance
+    /// exceeds `drop_lo`).
+    pub(super) fn for_each_unreachable(&mut self, rel: &RelShape, f: impl FnMut(usize)) {
+        let n = self.len();
+        self.flags.resize(n, 0);
+        let coords = (&self.x[..], &self.y[..], &self.z[..]);
+        flag_beyond(coords, &self.drop_lo, &mut self.flags, |x, y, z| {
+            rel.d2(x, y, z)
+        });
+        visit_flags(&self.flags, f);
     }
 
     pub(super) fn memory_bytes(&self) -> usize {
-        self.hot.capacity() * std::mem::size_of::<HotChunk>()
-            + self.cold.capacity() * std::mem::size_of::<ColdChunk>()
+        (self.x.capacity()
+            + self.y.capacity()
+            + self.z.capacity()
+            + self.safe_lo.capacity()
+            + self.safe_hi.capacity()
+            + self.load_lo.capacity()
+            + self.load_hi.capacity()
+            + self.unload_lo.capacity()
+            + self.unload_hi.capacity()
+            + self.drop_lo.capacity()
+            + self.slot.capacity())
+            * 4
+            + self.zone.capacity()
+            + self.flags.capacity()
     }
 }
 
@@ -475,13 +497,12 @@ impl Tracker {
     }
 
     /// A fresh lane for a volume, for the current shape.
-    pub(super) fn lane(&self, slot: u32, g: &VolumeGeom) -> Lane {
+    pub(super) fn lane(&self, slot: u32, g: &VolumeGeom, margin: f64) -> Lane {
         let rel = RelShape::new(&self.shape, &self.origin);
         Lane::new(
             slot,
             g,
-            &self.origin,
-            self.extent,
+            (&self.origin, self.extent, margin),
             &rel,
             exact_zone(&self.shape, g),
             self.exact_only,
