@@ -179,34 +179,40 @@ fn seed_check(volumes: &mut [SeedVolume], sources: &[SourceShape], changes: &mut
 /// Structure of arrays, branch-free and vectorisable: what a good linear
 /// scan looks like. `gap <= load` is `distance <= radius + load`, so the
 /// scan compares squared distances with precomputed squared reaches and
-/// never takes a square root. It walks the volumes once per frame in
-/// L1-sized chunks and tests every source against a chunk while it is in
-/// cache, so memory is read once whatever the number of sources (a scan
-/// that re-reads all volumes per source is several times slower).
+/// never takes a square root. It is f32 with 32-bit flags (four lanes per
+/// SSE register, no narrowing; about 3x faster here than the same scan in
+/// f64, though not exact at the boundaries), and walks the volumes once
+/// per frame in L1-sized chunks, testing every source against a chunk
+/// while it is in cache, so memory is read once whatever the number of
+/// sources (a scan that re-reads all volumes per source is memory-bound
+/// and several times slower).
 struct Soa {
-    x: Vec<f64>,
-    y: Vec<f64>,
-    z: Vec<f64>,
+    x: Vec<f32>,
+    y: Vec<f32>,
+    z: Vec<f32>,
     /// (radius + load)^2
-    load2: Vec<f64>,
+    load2: Vec<f32>,
     /// (radius + unload)^2
-    unload2: Vec<f64>,
-    wants: Vec<u8>,
+    unload2: Vec<f32>,
+    wants: Vec<u32>,
 }
 
-/// Volumes per chunk of the SoA scan (5 x 8 bytes x 256 = 10 KB in L1).
-const SOA_CHUNK: usize = 256;
+/// Volumes per chunk of the SoA scan (5 x 4 bytes x 512 = 10 KB in L1).
+const SOA_CHUNK: usize = 512;
 
 impl Soa {
     fn new(geoms: &[VolumeGeom]) -> Self {
         Soa {
-            x: geoms.iter().map(|g| g.center.x).collect(),
-            y: geoms.iter().map(|g| g.center.y).collect(),
-            z: geoms.iter().map(|g| g.center.z).collect(),
-            load2: geoms.iter().map(|g| (g.radius + g.load).powi(2)).collect(),
+            x: geoms.iter().map(|g| g.center.x as f32).collect(),
+            y: geoms.iter().map(|g| g.center.y as f32).collect(),
+            z: geoms.iter().map(|g| g.center.z as f32).collect(),
+            load2: geoms
+                .iter()
+                .map(|g| (g.radius + g.load).powi(2) as f32)
+                .collect(),
             unload2: geoms
                 .iter()
-                .map(|g| (g.radius + g.unload).powi(2))
+                .map(|g| (g.radius + g.unload).powi(2) as f32)
                 .collect(),
             wants: vec![0; geoms.len()],
         }
@@ -216,8 +222,9 @@ impl Soa {
     fn scan(&mut self, sources: &[SourceShape]) -> usize {
         let n = self.x.len();
         let mut changes = 0;
-        let mut in_load = [0u8; SOA_CHUNK];
-        let mut in_unload = [0u8; SOA_CHUNK];
+        // 32-bit flags: the same width as the f32 compares, no narrowing.
+        let mut in_load = [0u32; SOA_CHUNK];
+        let mut in_unload = [0u32; SOA_CHUNK];
         let mut base = 0;
         while base < n {
             let len = SOA_CHUNK.min(n - base);
@@ -230,12 +237,12 @@ impl Soa {
             il.fill(0);
             iu.fill(0);
             for s in sources {
-                let (sx, sy, sz) = (s.start.x, s.start.y, s.start.z);
+                let (sx, sy, sz) = (s.start.x as f32, s.start.y as f32, s.start.z as f32);
                 for i in 0..len {
                     let (dx, dy, dz) = (x[i] - sx, y[i] - sy, z[i] - sz);
                     let d2 = dx * dx + dy * dy + dz * dz;
-                    il[i] |= (d2 <= l2[i]) as u8;
-                    iu[i] |= (d2 <= u2[i]) as u8;
+                    il[i] |= (d2 <= l2[i]) as u32;
+                    iu[i] |= (d2 <= u2[i]) as u32;
                 }
             }
             let wants = &mut self.wants[base..base + len];
