@@ -423,3 +423,96 @@ fn boundary_distances_are_decided_exactly() {
         "the walk must sit on boundaries"
     );
 }
+
+/// A dense bulk-built world (many volumes per cell and reach class, so the
+/// per-class bounds of the grid matter), walked by four sources with
+/// look-ahead on two of them, teleports and volumes moved and removed,
+/// against brute force every frame.
+#[test]
+fn a_dense_bulk_built_world_matches_brute_force() {
+    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+    let mut rng = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut geoms: Vec<VolumeGeom> = (0..12_000)
+        .map(|_| {
+            let load = 200.0 + next() * 1800.0;
+            VolumeGeom {
+                center: Vec3::new(next() * 12_000.0, next() * 12_000.0, next() * 1000.0),
+                radius: 50.0 + next() * 450.0,
+                load,
+                unload: load * 1.25,
+            }
+        })
+        .collect();
+    let mut index = WantingIndex::build(&geoms);
+    let mut live = vec![true; geoms.len()];
+    let mut wants = vec![false; geoms.len()];
+    let mut flipped = Vec::new();
+    let mut pos: [(f64, f64); 4] = [
+        (2000.0, 2000.0),
+        (6000.0, 6000.0),
+        (9000.0, 3000.0),
+        (3000.0, 9000.0),
+    ];
+    let vel: [(f64, f64); 4] = [(9.0, 4.0), (-6.0, 7.0), (3.0, -10.0), (-8.0, -5.0)];
+    for frame in 0..600 {
+        for (p, v) in pos.iter_mut().zip(vel) {
+            p.0 = (p.0 + v.0).rem_euclid(12_000.0);
+            p.1 = (p.1 + v.1).rem_euclid(12_000.0);
+        }
+        if frame % 150 == 149 {
+            pos[1] = (next() * 12_000.0, next() * 12_000.0);
+        }
+        if frame % 9 == 4 {
+            let id = (next() * geoms.len() as f64) as usize;
+            if live[id] {
+                if frame % 2 == 0 {
+                    index.remove(id as u32);
+                    live[id] = false;
+                    wants[id] = false;
+                } else {
+                    geoms[id].center.x += 300.0;
+                    index.update_geometry(id as u32, &geoms[id]);
+                }
+            }
+        }
+        let shapes: Vec<SourceShape> = pos
+            .iter()
+            .zip(vel)
+            .enumerate()
+            .map(|(i, (&(x, y), (vx, vy)))| {
+                let start = Vec3::new(x, y, 100.0);
+                if i % 2 == 0 {
+                    SourceShape::point(start)
+                } else {
+                    SourceShape {
+                        start,
+                        end: Vec3::new(x + vx * 30.0, y + vy * 30.0, 100.0),
+                    }
+                }
+            })
+            .collect();
+        flipped.clear();
+        index.update(&shapes, &mut flipped);
+        for (id, g) in geoms.iter().enumerate() {
+            if !live[id] {
+                continue;
+            }
+            let d = shapes
+                .iter()
+                .map(|s| s.gap(g))
+                .fold(f64::INFINITY, f64::min);
+            wants[id] = next_wants(wants[id], d, g.load, g.unload);
+            assert_eq!(
+                index.wants(id as u32),
+                wants[id],
+                "frame {frame} volume {id} {g:?} d={d}"
+            );
+        }
+    }
+}

@@ -36,11 +36,14 @@ pub(super) fn cell_of(v: f64, size: f64) -> i64 {
     }
 }
 
-/// The slots of one reach class of one cell, with bounds on their reach
-/// and height (kept loose after removals, which only widens queries).
+/// The slots of one reach class of one cell: a contiguous run laid out by
+/// the build (a removed one stays as a tombstone the query never matches)
+/// and a list of slots added at run time, with bounds on their reach and
+/// height (kept loose after removals, which only widens queries).
 #[derive(Clone, Debug, Default)]
 pub(super) struct ClassList {
-    pub(super) slots: Vec<u32>,
+    pub(super) run: std::ops::Range<u32>,
+    pub(super) extra: Vec<u32>,
     pub(super) max_reach: f64,
     pub(super) min_reach: f64,
     pub(super) min_z: f64,
@@ -48,9 +51,14 @@ pub(super) struct ClassList {
 }
 
 impl ClassList {
-    /// Adds a slot with its reach and centre height.
-    pub(super) fn push(&mut self, slot: u32, reach: f64, z: f64) {
-        if self.slots.is_empty() {
+    pub(super) fn is_empty(&self) -> bool {
+        self.run.is_empty() && self.extra.is_empty()
+    }
+
+    /// Widens the bounds for a volume with this reach and centre height
+    /// (`first`: the bounds hold no volume yet).
+    pub(super) fn cover(&mut self, reach: f64, z: f64, first: bool) {
+        if first {
             (self.max_reach, self.min_reach, self.min_z, self.max_z) = (reach, reach, z, z);
         } else {
             self.max_reach = self.max_reach.max(reach);
@@ -58,7 +66,12 @@ impl ClassList {
             self.min_z = self.min_z.min(z);
             self.max_z = self.max_z.max(z);
         }
-        self.slots.push(slot);
+    }
+
+    /// Adds a slot at run time.
+    pub(super) fn push(&mut self, slot: u32, reach: f64, z: f64) {
+        self.cover(reach, z, self.is_empty());
+        self.extra.push(slot);
     }
 }
 
@@ -70,7 +83,7 @@ pub(super) struct CellList {
 
 impl CellList {
     fn is_empty(&self) -> bool {
-        self.classes.iter().all(|c| c.slots.is_empty())
+        self.classes.iter().all(ClassList::is_empty)
     }
 
     fn memory_bytes(&self) -> usize {
@@ -78,7 +91,7 @@ impl CellList {
             + self
                 .classes
                 .iter()
-                .map(|c| c.slots.capacity() * 4)
+                .map(|c| c.extra.capacity() * 4)
                 .sum::<usize>()
     }
 }
@@ -158,9 +171,10 @@ impl CellMap {
                 None => return,
             },
         };
+        // A slot of the build's run stays there (the index makes it a tombstone).
         let class = &mut list.classes[class];
-        if let Some(pos) = class.slots.iter().position(|v| *v == slot) {
-            class.slots.swap_remove(pos);
+        if let Some(pos) = class.extra.iter().position(|v| *v == slot) {
+            class.extra.swap_remove(pos);
         }
         if list.is_empty() && self.dense_index(c).is_none() {
             self.sparse.remove(&c);

@@ -37,11 +37,13 @@
 //! and removed at run time without a rebuild: the near sets that hold a
 //! changed volume update their lane.
 
+mod geometry;
 mod grid;
 mod near_set;
 
 use super::types::Vec3;
 use super::volume::next_wants;
+use geometry::{Geometry, ReachTest};
 use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
 use near_set::{Lane, RelShape, Tracker};
 
@@ -231,7 +233,10 @@ pub struct WantingIndex {
     /// Slots evaluated by brute force.
     big: Vec<u32>,
     /// Geometry per slot.
-    geoms: Vec<VolumeGeom>,
+    geoms: Geometry,
+    /// Slots below this are in the build's contiguous cell runs; removing
+    /// one leaves a tombstone (NaN geometry) instead of freeing it.
+    run_slots: u32,
     /// Volume id per slot.
     ids: Vec<u32>,
     states: Vec<SlotState>,
@@ -246,6 +251,8 @@ pub struct WantingIndex {
     touched: Vec<u32>,
     /// Lanes to settle in the current scan (scratch, kept for its capacity).
     pending: Vec<u32>,
+    /// Scratch of the grid query.
+    flags: Vec<u8>,
 }
 
 impl Default for WantingIndex {
@@ -267,7 +274,8 @@ impl WantingIndex {
             cells: CellMap::default(),
             max_reach: 0.0,
             big: Vec::new(),
-            geoms: Vec::new(),
+            geoms: Geometry::default(),
+            run_slots: 0,
             ids: Vec::new(),
             states: Vec::new(),
             marks: Vec::new(),
@@ -276,6 +284,7 @@ impl WantingIndex {
             trackers: Vec::new(),
             touched: Vec::new(),
             pending: Vec::new(),
+            flags: Vec::new(),
         }
     }
 
@@ -290,25 +299,19 @@ impl WantingIndex {
         let mut index = WantingIndex::new(cell_size, margin);
         let n = geoms.len();
         let cell_size = index.cell_size;
-        // The dense region: the bounding rectangle of the listed volumes' cells.
-        let mut bounds: Option<CellRect> = None;
+        // The dense region: the cells of the listed volumes' bounding box.
+        let mut lo = (f64::INFINITY, f64::INFINITY);
+        let mut hi = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         for g in geoms.iter().filter(|g| index.is_listed(g)) {
-            let (x, y) = index.cell(g);
-            bounds = Some(match bounds {
-                None => CellRect {
-                    x0: x,
-                    y0: y,
-                    x1: x,
-                    y1: y,
-                },
-                Some(r) => CellRect {
-                    x0: r.x0.min(x),
-                    y0: r.y0.min(y),
-                    x1: r.x1.max(x),
-                    y1: r.y1.max(y),
-                },
-            });
+            lo = (lo.0.min(g.center.x), lo.1.min(g.center.y));
+            hi = (hi.0.max(g.center.x), hi.1.max(g.center.y));
         }
+        let bounds = (lo.0 <= hi.0).then(|| CellRect {
+            x0: cell_of(lo.0, cell_size),
+            y0: cell_of(lo.1, cell_size),
+            x1: cell_of(hi.0, cell_size),
+            y1: cell_of(hi.1, cell_size),
+        });
         if let Some(r) = bounds.filter(|r| r.area() <= MAX_DENSE_CELLS) {
             index.cells.set_dense_region(&r);
         }
@@ -335,21 +338,29 @@ impl WantingIndex {
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
+        // Scatter in id order: reads are sequential and the writes advance
+        // one run per bucket (a gather in slot order would miss the cache
+        // on every volume).
         let mut order = vec![0u32; n];
-        {
-            let mut next = starts.clone();
-            for (id, &k) in keys.iter().enumerate() {
-                order[next[k as usize] as usize] = id as u32;
-                next[k as usize] += 1;
-            }
+        index.slot_of = vec![NIL; n];
+        index.geoms = Geometry::zeroed(n);
+        let mut next = starts.clone();
+        for (id, (g, &k)) in geoms.iter().zip(&keys).enumerate() {
+            let slot = next[k as usize];
+            next[k as usize] += 1;
+            order[slot as usize] = id as u32;
+            index.slot_of[id] = slot;
+            index.geoms.set(slot, g);
         }
         let rest = starts[buckets] as usize;
-        order[rest..].sort_unstable_by_key(|&id| index.cell(&geoms[id as usize]));
-        index.geoms = order.iter().map(|&id| geoms[id as usize]).collect();
-        index.slot_of = vec![NIL; n];
-        for (slot, &id) in order.iter().enumerate() {
-            index.slot_of[id as usize] = slot as u32;
+        if rest < n {
+            order[rest..].sort_unstable_by_key(|&id| index.cell(&geoms[id as usize]));
+            for (slot, &id) in order.iter().enumerate().skip(rest) {
+                index.slot_of[id as usize] = slot as u32;
+                index.geoms.set(slot as u32, &geoms[id as usize]);
+            }
         }
+        index.run_slots = rest as u32;
         index.ids = order;
         index.states = vec![
             SlotState {
@@ -366,13 +377,11 @@ impl WantingIndex {
                 let mut list = CellList::default();
                 for (k, class) in list.classes.iter_mut().enumerate() {
                     let b = cell * REACH_CLASSES + k;
-                    class
-                        .slots
-                        .reserve_exact((starts[b + 1] - starts[b]) as usize);
                     for slot in starts[b]..starts[b + 1] {
-                        let g = &geoms[slot as usize];
-                        class.push(slot, g.reach(), g.center.z);
+                        let g = geoms.get(slot);
+                        class.cover(g.reach(), g.center.z, slot == starts[b]);
                     }
+                    class.run = starts[b]..starts[b + 1];
                 }
                 list
             })
@@ -384,7 +393,7 @@ impl WantingIndex {
             .flat_map(|c| c.classes.iter().map(|k| k.max_reach))
             .fold(0.0, f64::max);
         for slot in rest..n {
-            let g = index.geoms[slot];
+            let g = index.geoms.get(slot as u32);
             index.list(slot as u32, &g);
         }
         index
@@ -447,13 +456,14 @@ impl WantingIndex {
             + self.marks.capacity() * 4
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
+            + self.flags.capacity()
             + trackers
     }
 
     /// Heap memory of the index's copy of the volume geometry (f64, in slot
     /// order, read when a source is anchored and for exact decisions).
     pub fn geometry_bytes(&self) -> usize {
-        self.geoms.capacity() * std::mem::size_of::<VolumeGeom>()
+        self.geoms.memory_bytes()
     }
 
     /// Adds volume `id` with geometry `g` (it must not be in the index).
@@ -470,12 +480,12 @@ impl WantingIndex {
         debug_assert_eq!(self.slot_of[id as usize], NIL, "volume inserted twice");
         let slot = match self.free_slots.pop() {
             Some(slot) => {
-                self.geoms[slot as usize] = *g;
+                self.geoms.set(slot, g);
                 self.ids[slot as usize] = id;
                 slot
             }
             None => {
-                self.geoms.push(*g);
+                self.geoms.push(g);
                 self.ids.push(id);
                 self.states.push(SlotState::default());
                 self.marks.push(0);
@@ -517,7 +527,7 @@ impl WantingIndex {
         }
         self.slot_of[id as usize] = NIL;
         let state = self.states[slot as usize];
-        let g = self.geoms[slot as usize];
+        let g = self.geoms.get(slot);
         if state.big {
             self.big.retain(|v| *v != slot);
         } else {
@@ -537,7 +547,21 @@ impl WantingIndex {
             touched: state.touched,
             ..SlotState::default()
         };
-        self.free_slots.push(slot);
+        if slot < self.run_slots {
+            // A tombstone in its cell's run: no query ever matches NaN.
+            let nan = Vec3::new(f64::NAN, f64::NAN, f64::NAN);
+            self.geoms.set(
+                slot,
+                &VolumeGeom {
+                    center: nan,
+                    radius: f64::NAN,
+                    load: f64::NAN,
+                    unload: f64::NAN,
+                },
+            );
+        } else {
+            self.free_slots.push(slot);
+        }
     }
 
     /// Changes a volume's geometry: it keeps its decision until the next update.
@@ -577,13 +601,26 @@ impl WantingIndex {
             tracker.exact_only = tracker.extent > MAX_F32_SCAN_EXTENT;
             self.rebuild_near_set(t);
         }
+        // Steady state allocates nothing: keep room to grow.
+        let lanes = &mut self.trackers[t].lanes;
+        lanes.reserve_headroom();
+        let want = lanes.len() + lanes.len() / 2;
+        for scratch in [&mut self.pending, &mut self.touched] {
+            scratch.reserve(want.saturating_sub(scratch.len()));
+        }
     }
 
     /// Appends to `found` every listed volume in the near set of `anchor`:
     /// those whose reach a shape within the margin of it can enter. With
     /// `covered`, skips the classes of cells whose every volume is within
     /// reach of that point plus the margin (they are in the near set already).
-    fn find_reaching(&self, anchor: &SourceShape, covered: Option<&Vec3>, found: &mut Vec<u32>) {
+    fn find_reaching(
+        &self,
+        anchor: &SourceShape,
+        covered: Option<&Vec3>,
+        flags: &mut Vec<u8>,
+        found: &mut Vec<u32>,
+    ) {
         let (margin, cell_size) = (self.margin, self.cell_size);
         let (lo_x, lo_y) = anchor.min_xy();
         let (hi_x, hi_y) = anchor.max_xy();
@@ -596,7 +633,6 @@ impl WantingIndex {
             x1: cell_of(hi_x + r, cell_size),
             y1: cell_of(hi_y + r, cell_size),
         };
-        let point = anchor.start == anchor.end;
         self.cells.for_each_in(&rect, |(cx, cy), list| {
             // The cell's nearest point to the shape's bounding box.
             let (bx0, by0) = (cx as f64 * cell_size, cy as f64 * cell_size);
@@ -605,12 +641,16 @@ impl WantingIndex {
             let gy = (by0 - hi_y).max(lo_y - by1).max(0.0);
             let gap2 = gx * gx + gy * gy;
             let eps = 1.0 + 1e-8 * (gx + gy + magnitude + bx0.abs() + by0.abs());
-            let cell_slack =
-                1e-6 + 1e-14 * (magnitude + bx0.abs().max(bx1.abs()) + by0.abs().max(by1.abs()));
+            let test = ReachTest {
+                anchor: *anchor,
+                margin,
+                slack: 1e-6
+                    + 1e-14 * (magnitude + bx0.abs().max(bx1.abs()) + by0.abs().max(by1.abs())),
+            };
             for class in &list.classes {
                 // Skip classes whose largest reach cannot get to the shape.
                 let bound = class.max_reach + margin + eps;
-                if class.slots.is_empty() || gap2 > bound * bound {
+                if class.is_empty() || gap2 > bound * bound {
                     continue;
                 }
                 if let Some(p) = covered {
@@ -623,25 +663,11 @@ impl WantingIndex {
                         continue;
                     }
                 }
-                // Branch-free: about half the candidates pass, unpredictably.
-                let start = found.len();
-                found.resize(start + class.slots.len(), 0);
-                let mut n = start;
-                for &slot in &class.slots {
-                    let g = &self.geoms[slot as usize];
-                    // Over-inclusion is harmless; the slack keeps f64
-                    // rounding from excluding a volume the source can reach.
-                    let reach = (g.reach() + margin) * (1.0 + 1e-9);
-                    let bound = reach + cell_slack + 1e-14 * g.center.z.abs();
-                    let reaches = if point {
-                        anchor.start.distance_squared(&g.center) <= bound * bound
-                    } else {
-                        anchor.distance_to(&g.center) <= bound
-                    };
-                    found[n] = slot;
-                    n += reaches as usize;
+                if !class.run.is_empty() {
+                    self.geoms
+                        .find_in_range(class.run.clone(), &test, flags, found);
                 }
-                found.truncate(n);
+                self.geoms.find_in_list(&class.extra, &test, found);
             }
         });
     }
@@ -676,10 +702,17 @@ impl WantingIndex {
             marks[slot as usize] = PRESENT;
         }
         list.clear();
-        self.find_reaching(&tracker.anchor, Some(&previous.start), &mut list);
+        let mut flags = std::mem::take(&mut self.flags);
+        self.find_reaching(
+            &tracker.anchor,
+            Some(&previous.start),
+            &mut flags,
+            &mut list,
+        );
+        self.flags = flags;
         list.retain(|&slot| marks[slot as usize] == 0);
         for &slot in &list {
-            let lane = tracker.lane(slot, &self.geoms[slot as usize], self.margin);
+            let lane = tracker.lane(slot, &self.geoms.get(slot), self.margin);
             contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
             tracker.lanes.push(&lane);
         }
@@ -709,9 +742,11 @@ impl WantingIndex {
             let rel = RelShape::new(&shape, &tracker.origin);
             let mut found = std::mem::take(&mut self.pending);
             found.clear();
-            self.find_reaching(&shape, None, &mut found);
+            let mut flags = std::mem::take(&mut self.flags);
+            self.find_reaching(&shape, None, &mut flags, &mut found);
+            self.flags = flags;
             for &slot in &found {
-                let g = &self.geoms[slot as usize];
+                let g = &self.geoms.get(slot);
                 let mark = marks[slot as usize];
                 let was = if mark != 0 {
                     old.zone(mark as usize - 1)
@@ -775,7 +810,7 @@ impl WantingIndex {
             let (was, now) = tracker
                 .lanes
                 .settle_lane(i as usize, &rel, exact_only, |slot| {
-                    exact_zone(&shape, &geoms[slot as usize])
+                    exact_zone(&shape, &geoms.get(slot))
                 });
             rezone(states, touched, tracker.lanes.slot(i as usize), was, now);
         }
@@ -820,7 +855,7 @@ impl WantingIndex {
         // Huge volumes: brute force over all sources.
         for &slot in &self.big {
             let slot = slot as usize;
-            let g = &self.geoms[slot];
+            let g = &self.geoms.get(slot as u32);
             let d = shapes
                 .iter()
                 .filter(|s| s.is_finite())

@@ -348,6 +348,29 @@ impl NearSet {
         self.zone.swap_remove(i);
     }
 
+    /// Makes room for half as many lanes again, so that a near set that
+    /// grows a little as the source moves on does not allocate in a frame.
+    pub(super) fn reserve_headroom(&mut self) {
+        let want = self.len() + self.len() / 2 + 64;
+        if self.slot.capacity() >= want {
+            return;
+        }
+        let more = want - self.len();
+        self.x.reserve(more);
+        self.y.reserve(more);
+        self.z.reserve(more);
+        self.safe_lo.reserve(more);
+        self.safe_hi.reserve(more);
+        self.load_lo.reserve(more);
+        self.load_hi.reserve(more);
+        self.unload_lo.reserve(more);
+        self.unload_hi.reserve(more);
+        self.drop_lo.reserve(more);
+        self.slot.reserve(more);
+        self.zone.reserve(more);
+        self.flags.reserve(want.saturating_sub(self.flags.len()));
+    }
+
     /// Lanes with their slot and zone.
     pub(super) fn entries(&self) -> impl Iterator<Item = (usize, u32, u8)> + '_ {
         self.slot
