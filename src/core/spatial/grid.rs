@@ -8,8 +8,9 @@ use std::collections::HashMap;
 pub(super) type Cell = (i64, i64);
 
 /// Reach classes per cell: class `k` holds the reaches up to
-/// `cell_size * 2^(k - 1)`, the last one everything up to the grid's limit.
-pub(super) const REACH_CLASSES: usize = 5;
+/// `cell_size * 2^((k - 2) / 2)`, the last one everything up to the grid's
+/// limit. Narrow classes let a query skip more of a distant cell.
+pub(super) const REACH_CLASSES: usize = 8;
 
 /// The reach class of a reach.
 pub(super) fn reach_class(reach: f64, cell_size: f64) -> usize {
@@ -17,7 +18,7 @@ pub(super) fn reach_class(reach: f64, cell_size: f64) -> usize {
     let mut class = 0;
     while class < REACH_CLASSES - 1 && reach > limit {
         class += 1;
-        limit *= 2.0;
+        limit *= std::f64::consts::SQRT_2;
     }
     class
 }

@@ -2,40 +2,48 @@
 //! near the streaming sources, not what is in the world.
 //!
 //! # How it works
-//! - **A 2D grid (x, y) of square cells, each volume listed once**, in the
-//!   cell of its centre, with the largest *reach* (`radius + unload`) of
-//!   each cell. Volumes are stored in *slots* ordered by cell at build time,
-//!   so the volumes of one cell are contiguous in memory. Volumes whose reach
-//!   exceeds [`MAX_GRID_REACH_CELLS`] cells (huge volumes) are kept in a
-//!   small list evaluated by brute force every frame.
-//! - **A near set per source.** When a source is *anchored* (it appears,
-//!   teleports, or has moved more than the tracking margin `M` since its
-//!   anchor), the grid is queried once for every volume whose unload range
-//!   the source could enter while it stays within `M` of its anchor. Until
-//!   the next anchoring, only that near set (about a thousand volumes in a
-//!   dense world) is looked at: nothing outside it can change.
-//! - **A branch-free f32 scan with an exact f64 fallback.** The near set is
-//!   kept as structure-of-arrays chunks of eight lanes: the volume centre
-//!   relative to the anchor in f32 and, per distance, two squared thresholds
-//!   widened by a tolerance well above the f32 rounding error. Each frame the
-//!   scan computes every lane's squared distance and classifies it as surely
-//!   inside, surely outside or uncertain for the load and the unload
-//!   distance; a lane is looked at only if its class changed or is
-//!   uncertain, and uncertain lanes are decided with the same f64 formula as
-//!   the brute-force rule, so the decision is exactly the wanting rule.
+//! - **A 2D grid (x, y) of square cells, each volume listed once** (`grid.rs`),
+//!   in the cell of its centre and, within the cell, in one of five *reach
+//!   classes* (`reach = radius + unload`, classes doubling from half a
+//!   cell). Each class knows its smallest and largest reach and its height
+//!   range, so a query skips the classes that cannot reach the source. The
+//!   build lays the volumes of a cell class out as a contiguous run of
+//!   *slots* (`geometry.rs`); volumes added later go to a short list.
+//!   Volumes whose reach exceeds [`MAX_GRID_REACH_CELLS`] cells are kept in
+//!   a small list evaluated by brute force every frame.
+//! - **A near set per source** (`near_set.rs`). When a source is *anchored*
+//!   (it appears, teleports, or either end of its shape has moved more than
+//!   the tracking margin `M` from its anchor) the grid is queried for every
+//!   volume whose unload range the source could enter while it stays within
+//!   `M` of the anchor. Until the next anchoring only that near set (about
+//!   1,400 volumes in the benchmark world) is looked at: nothing outside it
+//!   can change. Re-anchoring keeps the lanes in place: it drops the lanes
+//!   that surely left (an f32 test), and adds the volumes that entered,
+//!   skipping the cell classes that were wholly within reach before.
+//! - **A branch-free f32 scan with an exact f64 fallback.** Lanes are flat
+//!   f32 arrays relative to a per-source origin (which moves only on a
+//!   teleport or after 32 km): the centre, four squared thresholds (surely
+//!   within / surely beyond the load and the unload distance, widened by a
+//!   tolerance ten times the f32 error) and the *safe interval* of squared
+//!   distances in which the lane's zone cannot have changed. Each frame a
+//!   vectorised loop checks every lane against its interval (two compares);
+//!   a lane outside it is re-classified, and if it is too close to a
+//!   boundary to call in f32 it is decided with the same f64 formula as the
+//!   brute-force rule. The decision is therefore exactly the wanting rule.
 //! - **Counts, not minima.** Each volume counts the sources (capsules, with
 //!   velocity look-ahead) that have it inside the load distance and inside
 //!   the unload distance. The wanting rule then reads: wants if the first
 //!   count is non-zero, releases if the second is zero, else keeps its
 //!   decision: exactly `d <= load`, `d > unload`, hysteresis between.
-//!   Re-anchoring compares the new near set with the old one and changes only
-//!   the counts of volumes whose zone changed.
+//!   A source's zone change moves its contribution; a teleport compares the
+//!   new near set with the old so that only real changes touch the counts.
 //!
-//! A walking frame therefore reads only memory that belongs to the source
-//! (a few tens of kilobytes, cache-resident even with a million volumes) and
-//! allocates nothing. Volumes are added, moved, resized, enabled, disabled
-//! and removed at run time without a rebuild: the near sets that hold a
-//! changed volume update their lane.
+//! A walking frame reads only memory that belongs to the source (tens of
+//! kilobytes, cache-resident even with a million volumes) and allocates
+//! nothing. Volumes are added, moved, resized, enabled, disabled and removed
+//! at run time without a rebuild: the near sets that reach a changed volume
+//! update their lane (a removed build slot stays behind as a tombstone that
+//! no query matches; a moved one takes a new slot once).
 
 mod geometry;
 mod grid;
@@ -169,7 +177,7 @@ fn max_abs(v: &Vec3) -> f64 {
 
 /// How far a source may walk from its origin before its lanes are rebuilt
 /// around a new one (the f32 tolerance grows with it).
-const ORIGIN_RANGE: f64 = 8192.0;
+const ORIGIN_RANGE: f64 = 32768.0;
 /// Largest origin extent the f32 scan handles; beyond it (an absurd
 /// look-ahead) a source's lanes are all decided in f64.
 const MAX_F32_SCAN_EXTENT: f64 = 1e9;
@@ -587,8 +595,13 @@ impl WantingIndex {
         tracker.finite = shape.is_finite();
         let length = shape.length();
         let from_origin = shape.start.distance(&tracker.origin);
+        // A jump past the reach of the old near set (a teleport) shares no
+        // lanes with the new one: rebuilding around a new origin is cheaper
+        // than dropping them one by one.
+        let jumped = shape.start.distance(&previous.start) > self.max_reach + 2.0 * margin;
         let keep_origin = tracker.has_origin
             && tracker.finite
+            && !jumped
             && from_origin <= ORIGIN_RANGE
             && from_origin + length + 2.0 * margin <= tracker.extent;
         if keep_origin {
@@ -753,16 +766,26 @@ impl WantingIndex {
                 } else {
                     OUTSIDE
                 };
-                let zone = exact_zone(&shape, g);
+                // The origin is the shape's start: for a point, the lane's
+                // distance is the brute-force one (one square root, not two).
+                let point = shape.start == shape.end;
                 let lane = Lane::new(
                     slot,
                     g,
                     (&tracker.origin, tracker.extent, margin),
                     &rel,
-                    zone,
+                    |d| {
+                        if point {
+                            let zone = zone_of_gap((d - g.radius).max(0.0), g);
+                            debug_assert_eq!(zone, exact_zone(&shape, g));
+                            zone
+                        } else {
+                            exact_zone(&shape, g)
+                        }
+                    },
                     tracker.exact_only,
                 );
-                rezone(&mut self.states, &mut self.touched, slot, was, zone);
+                rezone(&mut self.states, &mut self.touched, slot, was, lane.zone);
                 tracker.lanes.push(&lane);
                 marks[slot as usize] = SEEN;
             }

@@ -58,15 +58,17 @@ fn side(d2: f32, lo: f32, hi: f32) -> u8 {
 }
 
 impl Lane {
-    /// A lane for `g` relative to `origin`, whose exact zone for the current
-    /// shape is `zone`. `extent` bounds how far any point of the source's
-    /// shape gets from the origin until the origin changes.
+    /// A lane for `g` relative to `origin`. `zone(distance)` gives its exact
+    /// zone for the current shape, told the f64 distance from the origin to
+    /// the centre (which is the brute-force distance, bit for bit, when the
+    /// shape is a point at the origin). `extent` bounds how far any point of
+    /// the source's shape gets from the origin until the origin changes.
     pub(super) fn new(
         slot: u32,
         g: &VolumeGeom,
         (origin, extent, margin): (&Vec3, f64, f64),
         rel: &RelShape,
-        zone: u8,
+        zone: impl FnOnce(f64) -> u8,
         exact_only: bool,
     ) -> Lane {
         let c = Vec3::new(
@@ -101,14 +103,14 @@ impl Lane {
             unload_hi: above(ru),
             drop_lo: above(ru + margin),
             slot,
-            zone,
+            zone: zone(dist),
         };
         if exact_only {
             return lane;
         }
         let d2 = rel.d2(lane.x, lane.y, lane.z);
         if let Some((class_zone, lo, hi)) = lane.classify(d2) {
-            debug_assert_eq!(class_zone, zone, "f32 class disagrees with f64");
+            debug_assert_eq!(class_zone, lane.zone, "f32 class disagrees with f64");
             lane.safe_lo = lo;
             lane.safe_hi = hi;
         }
@@ -527,7 +529,7 @@ impl Tracker {
             g,
             (&self.origin, self.extent, margin),
             &rel,
-            exact_zone(&self.shape, g),
+            |_| exact_zone(&self.shape, g),
             self.exact_only,
         )
     }
