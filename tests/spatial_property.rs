@@ -217,27 +217,42 @@ proptest! {
     }
 }
 
-/// A long deterministic walk through a dense world, crossing many cells.
-#[test]
-fn a_long_walk_through_a_dense_world_matches_brute_force() {
-    let mut rng = 0x9e3779b97f4a7c15u64;
-    let mut next = || {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        (rng >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let volumes: Vec<V> = (0..600)
+/// A deterministic uniform [0, 1) generator (xorshift64).
+fn uniform(mut state: u64) -> impl FnMut() -> f64 {
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// `n` volumes uniform in a square of side `extent` and `height` high, with
+/// the benchmark's radii (50-500), load distances (200-2000) and unload
+/// (1.25 x load).
+fn random_volumes(
+    n: usize,
+    (extent, height): (f64, f64),
+    next: &mut impl FnMut() -> f64,
+) -> Vec<V> {
+    (0..n)
         .map(|_| {
             let load = 200.0 + next() * 1800.0;
             V {
-                center: Vec3::new(next() * 30_000.0, next() * 30_000.0, next() * 200.0),
+                center: Vec3::new(next() * extent, next() * extent, next() * height),
                 radius: 50.0 + next() * 450.0,
                 load,
                 unload: load * 1.25,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// A long deterministic walk through a dense world, crossing many cells.
+#[test]
+fn a_long_walk_through_a_dense_world_matches_brute_force() {
+    let mut next = uniform(0x9e3779b97f4a7c15u64);
+    let volumes = random_volumes(600, (30_000.0, 200.0), &mut next);
     let steps: Vec<Step> = (0..2500)
         .map(|i| {
             if i % 700 == 699 {
@@ -431,22 +446,14 @@ fn boundary_distances_are_decided_exactly() {
 #[test]
 fn a_dense_bulk_built_world_matches_brute_force() {
     use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
-    let mut rng = 0x2545_f491_4f6c_dd1du64;
-    let mut next = || {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        (rng >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let mut geoms: Vec<VolumeGeom> = (0..12_000)
-        .map(|_| {
-            let load = 200.0 + next() * 1800.0;
-            VolumeGeom {
-                center: Vec3::new(next() * 12_000.0, next() * 12_000.0, next() * 1000.0),
-                radius: 50.0 + next() * 450.0,
-                load,
-                unload: load * 1.25,
-            }
+    let mut next = uniform(0x2545_f491_4f6c_dd1du64);
+    let mut geoms: Vec<VolumeGeom> = random_volumes(12_000, (12_000.0, 1000.0), &mut next)
+        .into_iter()
+        .map(|v| VolumeGeom {
+            center: v.center,
+            radius: v.radius,
+            load: v.load,
+            unload: v.unload,
         })
         .collect();
     let mut index = WantingIndex::build(&geoms);

@@ -208,6 +208,14 @@ impl RelShape {
     }
 }
 
+/// Expands `$apply!(x y z …)` with the names of a near set's columns: the
+/// fields of [`Lane`], one array each, always one entry per lane.
+macro_rules! columns {
+    ($apply:ident) => {
+        $apply!(x y z safe_lo safe_hi load_lo load_hi unload_lo unload_hi drop_lo slot zone)
+    };
+}
+
 /// The lanes of a near set, as flat arrays: the scan reads the first five,
 /// a re-classification the rest.
 #[derive(Clone, Debug, Default)]
@@ -297,33 +305,17 @@ impl NearSet {
     }
 
     pub(super) fn clear(&mut self) {
-        self.x.clear();
-        self.y.clear();
-        self.z.clear();
-        self.safe_lo.clear();
-        self.safe_hi.clear();
-        self.load_lo.clear();
-        self.load_hi.clear();
-        self.unload_lo.clear();
-        self.unload_hi.clear();
-        self.drop_lo.clear();
-        self.slot.clear();
-        self.zone.clear();
+        macro_rules! clear {
+            ($($column:ident)*) => { $(self.$column.clear();)* };
+        }
+        columns!(clear);
     }
 
-    pub(super) fn push(&mut self, e: &Lane) {
-        self.x.push(e.x);
-        self.y.push(e.y);
-        self.z.push(e.z);
-        self.safe_lo.push(e.safe_lo);
-        self.safe_hi.push(e.safe_hi);
-        self.load_lo.push(e.load_lo);
-        self.load_hi.push(e.load_hi);
-        self.unload_lo.push(e.unload_lo);
-        self.unload_hi.push(e.unload_hi);
-        self.drop_lo.push(e.drop_lo);
-        self.slot.push(e.slot);
-        self.zone.push(e.zone);
+    pub(super) fn push(&mut self, lane: &Lane) {
+        macro_rules! push {
+            ($($column:ident)*) => { $(self.$column.push(lane.$column);)* };
+        }
+        columns!(push);
     }
 
     pub(super) fn slot(&self, i: usize) -> u32 {
@@ -336,18 +328,10 @@ impl NearSet {
 
     /// Removes lane `i` (the last lane takes its place).
     pub(super) fn swap_remove(&mut self, i: usize) {
-        self.x.swap_remove(i);
-        self.y.swap_remove(i);
-        self.z.swap_remove(i);
-        self.safe_lo.swap_remove(i);
-        self.safe_hi.swap_remove(i);
-        self.load_lo.swap_remove(i);
-        self.load_hi.swap_remove(i);
-        self.unload_lo.swap_remove(i);
-        self.unload_hi.swap_remove(i);
-        self.drop_lo.swap_remove(i);
-        self.slot.swap_remove(i);
-        self.zone.swap_remove(i);
+        macro_rules! swap_remove {
+            ($($column:ident)*) => { $(self.$column.swap_remove(i);)* };
+        }
+        columns!(swap_remove);
     }
 
     /// Makes room for half as many lanes again, so that a near set that
@@ -358,18 +342,10 @@ impl NearSet {
             return;
         }
         let more = want - self.len();
-        self.x.reserve(more);
-        self.y.reserve(more);
-        self.z.reserve(more);
-        self.safe_lo.reserve(more);
-        self.safe_hi.reserve(more);
-        self.load_lo.reserve(more);
-        self.load_hi.reserve(more);
-        self.unload_lo.reserve(more);
-        self.unload_hi.reserve(more);
-        self.drop_lo.reserve(more);
-        self.slot.reserve(more);
-        self.zone.reserve(more);
+        macro_rules! reserve {
+            ($($column:ident)*) => { $(self.$column.reserve(more);)* };
+        }
+        columns!(reserve);
         self.flags.reserve(want.saturating_sub(self.flags.len()));
     }
 
@@ -392,20 +368,10 @@ impl NearSet {
         exact_only: bool,
         exact: impl FnOnce(u32) -> u8,
     ) -> (u8, u8) {
-        let lane = Lane {
-            x: self.x[i],
-            y: self.y[i],
-            z: self.z[i],
-            safe_lo: self.safe_lo[i],
-            safe_hi: self.safe_hi[i],
-            load_lo: self.load_lo[i],
-            load_hi: self.load_hi[i],
-            unload_lo: self.unload_lo[i],
-            unload_hi: self.unload_hi[i],
-            drop_lo: self.drop_lo[i],
-            slot: self.slot[i],
-            zone: self.zone[i],
-        };
+        macro_rules! get {
+            ($($column:ident)*) => { Lane { $($column: self.$column[i],)* } };
+        }
+        let lane = columns!(get);
         let d2 = rel.d2(lane.x, lane.y, lane.z);
         let sure = if exact_only { None } else { lane.classify(d2) };
         let (zone, lo, hi) = match sure {
@@ -449,20 +415,13 @@ impl NearSet {
     }
 
     pub(super) fn memory_bytes(&self) -> usize {
-        (self.x.capacity()
-            + self.y.capacity()
-            + self.z.capacity()
-            + self.safe_lo.capacity()
-            + self.safe_hi.capacity()
-            + self.load_lo.capacity()
-            + self.load_hi.capacity()
-            + self.unload_lo.capacity()
-            + self.unload_hi.capacity()
-            + self.drop_lo.capacity()
-            + self.slot.capacity())
-            * 4
-            + self.zone.capacity()
-            + self.flags.capacity()
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity() * std::mem::size_of::<T>()
+        }
+        macro_rules! sum {
+            ($($column:ident)*) => { 0 $(+ bytes(&self.$column))* };
+        }
+        columns!(sum) + bytes(&self.flags)
     }
 }
 
