@@ -523,3 +523,74 @@ fn a_dense_bulk_built_world_matches_brute_force() {
         }
     }
 }
+
+/// Volumes registered one at a time while sources walk (how a host fills
+/// the index): the index lays itself out again several times on the way,
+/// keeping every decision, and matches brute force every frame.
+#[test]
+fn volumes_added_one_by_one_compact_and_match_brute_force() {
+    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+    let mut next = uniform(0x51_7cc1_b727_220a);
+    let all: Vec<VolumeGeom> = random_volumes(14_000, (12_000.0, 1000.0), &mut next)
+        .into_iter()
+        .map(|v| VolumeGeom {
+            center: v.center,
+            radius: v.radius,
+            load: v.load,
+            unload: v.unload,
+        })
+        .collect();
+    let mut index = WantingIndex::default();
+    let mut live = vec![false; all.len()];
+    let mut wants = vec![false; all.len()];
+    let mut flipped = Vec::new();
+    let mut added = 0;
+    let mut pos: [(f64, f64); 3] = [(1000.0, 1000.0), (6000.0, 6000.0), (11_000.0, 2000.0)];
+    let vel: [(f64, f64); 3] = [(9.0, 6.0), (-7.0, 5.0), (-4.0, 9.0)];
+    for frame in 0..350 {
+        // Forty new volumes a frame, and now and then one removed.
+        for _ in 0..40 {
+            if added < all.len() {
+                index.insert(added as u32, &all[added]);
+                live[added] = true;
+                added += 1;
+            }
+        }
+        if frame % 5 == 2 {
+            let id = (next() * added as f64) as usize;
+            if live[id] {
+                index.remove(id as u32);
+                live[id] = false;
+                wants[id] = false;
+            }
+        }
+        for (p, v) in pos.iter_mut().zip(vel) {
+            p.0 = (p.0 + v.0).rem_euclid(12_000.0);
+            p.1 = (p.1 + v.1).rem_euclid(12_000.0);
+        }
+        let shapes: Vec<SourceShape> = pos
+            .iter()
+            .map(|&(x, y)| SourceShape::point(Vec3::new(x, y, 200.0)))
+            .collect();
+        flipped.clear();
+        index.update(&shapes, &mut flipped);
+        for (id, g) in all.iter().enumerate().take(added) {
+            if !live[id] {
+                continue;
+            }
+            let d = shapes
+                .iter()
+                .map(|s| s.gap(g))
+                .fold(f64::INFINITY, f64::min);
+            wants[id] = next_wants(wants[id], d, g.load, g.unload);
+            assert_eq!(
+                index.wants(id as u32),
+                wants[id],
+                "frame {frame} volume {id} {g:?} d={d}"
+            );
+        }
+    }
+    assert_eq!(index.len(), live.iter().filter(|&&l| l).count());
+    // At 4,096 volumes, then once the churn since reaches half of all.
+    assert_eq!(index.compactions(), 2);
+}

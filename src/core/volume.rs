@@ -195,6 +195,11 @@ impl VolumeSet {
         self.index.memory_bytes()
     }
 
+    /// Lays the spatial index out again in grid order.
+    pub(crate) fn compact_index(&mut self) {
+        self.index.compact();
+    }
+
     /// Checks that `name` is free; call before any other part of a create
     /// changes state.
     pub(crate) fn check_new_name(&self, name: &str) -> StreamingResult<()> {

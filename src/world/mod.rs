@@ -583,6 +583,8 @@ fn apply_validated(world: &WorldFile, manager: &mut StreamingManager) {
             })
             .expect(VALIDATED);
     }
+    // The volumes came one at a time: lay the index out in grid order.
+    manager.compact_spatial_index();
     for s in &world.sources {
         manager
             .add_authored_source(AuthoredSource {

@@ -390,6 +390,7 @@ static void null_manager(void)
     EXPECT_MSG(LSM_STATUS_NULL_ARGUMENT, "manager", lsm_set_volume_enabled(NULL, 0, false));
     EXPECT_MSG(LSM_STATUS_NULL_ARGUMENT, "manager", lsm_move_streaming_volume(NULL, 0, c));
     EXPECT_MSG(LSM_STATUS_NULL_ARGUMENT, "manager", lsm_set_volume_distances(NULL, 0, 1.0, 2.0, 3.0));
+    EXPECT_MSG(LSM_STATUS_NULL_ARGUMENT, "manager", lsm_compact_spatial_index(NULL));
 
     /* Functions without a status return their documented default. */
     CHECK(lsm_dropped_event_count(NULL) == 0);

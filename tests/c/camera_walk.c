@@ -757,6 +757,9 @@ static void scripted_changes(int frame, const LsmStreamingSource *sources)
         g_volumes[g_moved_volume].cz = to.z;
         break;
     }
+    case 2100: /* Lay the spatial index out again mid-walk: nothing may change. */
+        CHECK_OK(lsm_compact_spatial_index(g_manager));
+        break;
     case 2200: /* Shrink a wanting volume (applied at the next update). */
         for (i = 0; i < FAR_VOLUME; i++) {
             if (g_volumes[i].enabled && g_volumes[i].wants && g_volumes[i].radius > 100.0) {

@@ -454,6 +454,7 @@ namespace
 			Volume.Priority = Priorities[Index];
 			TEST_OK(Manager.CreateStreamingVolume(Volume));
 		}
+		TEST_OK(Manager.CompactSpatialIndex());
 		TEST_EQ(Manager.LevelCount(), static_cast<size_t>(4));
 		TEST_EQ(Manager.VolumeCount(), static_cast<size_t>(4));
 		TEST_EQ(Manager.FindLevel("/Game/Maps/Pass").ValueOr(LSM_INVALID_ID), 2u);

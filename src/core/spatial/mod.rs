@@ -181,6 +181,9 @@ const ORIGIN_RANGE: f64 = 32768.0;
 /// Largest origin extent the f32 scan handles; beyond it (an absurd
 /// look-ahead) a source's lanes are all decided in f64.
 const MAX_F32_SCAN_EXTENT: f64 = 1e9;
+/// Slots added, moved or removed since the last build after which the index
+/// lays itself out again (see [`WantingIndex::compact`]).
+const COMPACT_MIN: usize = 4096;
 /// A mark: the slot is in the near set being built.
 const SEEN: u32 = u32::MAX;
 const NIL: u32 = u32::MAX;
@@ -261,6 +264,12 @@ pub struct WantingIndex {
     pending: Vec<u32>,
     /// Scratch of the grid query.
     flags: Vec<u8>,
+    /// Slots added outside the build's runs since the last (re)build.
+    inserted_since_build: usize,
+    /// Removed slots of the build's runs (tombstones).
+    tombstones: usize,
+    /// How many times the index laid itself out again.
+    compactions: u64,
 }
 
 impl Default for WantingIndex {
@@ -293,6 +302,9 @@ impl WantingIndex {
             touched: Vec::new(),
             pending: Vec::new(),
             flags: Vec::new(),
+            inserted_since_build: 0,
+            tombstones: 0,
+            compactions: 0,
         }
     }
 
@@ -304,9 +316,21 @@ impl WantingIndex {
 
     /// [`build`](Self::build) with a cell size and tracking margin (both > 0).
     pub fn build_with(cell_size: f64, margin: f64, geoms: &[VolumeGeom]) -> Self {
+        let ids: Vec<u32> = (0..geoms.len() as u32).collect();
+        WantingIndex::build_from(cell_size, margin, &ids, geoms, geoms.len())
+    }
+
+    /// Builds an index over volumes `ids[i]` with geometry `geoms[i]`; ids
+    /// are below `id_space`.
+    fn build_from(
+        cell_size: f64,
+        margin: f64,
+        ids: &[u32],
+        geoms: &[VolumeGeom],
+        id_space: usize,
+    ) -> Self {
         let mut index = WantingIndex::new(cell_size, margin);
         let n = geoms.len();
-        let cell_size = index.cell_size;
         // The dense region: the cells of the listed volumes' bounding box.
         let mut lo = (f64::INFINITY, f64::INFINITY);
         let mut hi = (f64::NEG_INFINITY, f64::NEG_INFINITY);
@@ -349,26 +373,28 @@ impl WantingIndex {
         // Scatter in id order: reads are sequential and the writes advance
         // one run per bucket (a gather in slot order would miss the cache
         // on every volume).
+        // `order` holds positions in the input until the end.
         let mut order = vec![0u32; n];
-        index.slot_of = vec![NIL; n];
+        index.slot_of = vec![NIL; id_space];
         index.geoms = Geometry::zeroed(n);
         let mut next = starts.clone();
-        for (id, (g, &k)) in geoms.iter().zip(&keys).enumerate() {
+        for (p, ((g, &k), &id)) in geoms.iter().zip(&keys).zip(ids).enumerate() {
             let slot = next[k as usize];
             next[k as usize] += 1;
-            order[slot as usize] = id as u32;
-            index.slot_of[id] = slot;
+            order[slot as usize] = p as u32;
+            index.slot_of[id as usize] = slot;
             index.geoms.set(slot, g);
         }
         let rest = starts[buckets] as usize;
         if rest < n {
-            order[rest..].sort_unstable_by_key(|&id| index.cell(&geoms[id as usize]));
-            for (slot, &id) in order.iter().enumerate().skip(rest) {
-                index.slot_of[id as usize] = slot as u32;
-                index.geoms.set(slot as u32, &geoms[id as usize]);
+            order[rest..].sort_unstable_by_key(|&p| index.cell(&geoms[p as usize]));
+            for (slot, &p) in order.iter().enumerate().skip(rest) {
+                index.slot_of[ids[p as usize] as usize] = slot as u32;
+                index.geoms.set(slot as u32, &geoms[p as usize]);
             }
         }
         index.run_slots = rest as u32;
+        order.iter_mut().for_each(|p| *p = ids[*p as usize]);
         index.ids = order;
         index.states = vec![
             SlotState {
@@ -449,6 +475,76 @@ impl WantingIndex {
         self.trackers.len()
     }
 
+    /// Number of volumes in the index.
+    pub fn len(&self) -> usize {
+        self.geoms.len() - self.free_slots.len() - self.tombstones
+    }
+
+    /// Whether the index holds no volume.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many times the index has laid its slots out again (see
+    /// [`compact`](Self::compact)).
+    pub fn compactions(&self) -> u64 {
+        self.compactions
+    }
+
+    /// Lays the slots out again in cell order, as [`build`](Self::build)
+    /// does, keeping every decision and re-anchoring every source. Volumes
+    /// added one at a time (how a host registers them) get slots in the
+    /// order they came, scattered over the grid; a query then reads memory
+    /// at random. The index does this by itself once the volumes added,
+    /// moved or removed since its last layout reach half of all volumes (and
+    /// at least 4,096), so registering N volumes one by one costs O(N)
+    /// amortised; a host that has just registered a world can call it at
+    /// once. It takes about as long as a build (~100 ms per million volumes).
+    pub fn compact(&mut self) {
+        let mut ids = Vec::with_capacity(self.len());
+        let mut geoms = Vec::with_capacity(self.len());
+        for slot in 0..self.geoms.len() {
+            if self.states[slot].live {
+                ids.push(self.ids[slot]);
+                geoms.push(self.geoms.get(slot as u32));
+            }
+        }
+        let mut fresh = WantingIndex::build_from(
+            self.cell_size,
+            self.margin,
+            &ids,
+            &geoms,
+            self.slot_of.len(),
+        );
+        // Decisions, and the decisions still to be made at the next update.
+        for &id in &ids {
+            let old = self.states[self.slot_of[id as usize] as usize];
+            let slot = fresh.slot_of[id as usize];
+            let state = &mut fresh.states[slot as usize];
+            state.wants = old.wants;
+            if old.touched && !state.touched {
+                state.touched = true;
+                fresh.touched.push(slot);
+            }
+        }
+        // The sources, anchored afresh: their counts are those of the same
+        // shapes, so the next update flips nothing it would not have flipped.
+        for (t, tracker) in self.trackers.iter().enumerate() {
+            fresh.trackers.push(Tracker::new(tracker.shape));
+            fresh.anchor(t);
+        }
+        fresh.compactions = self.compactions + 1;
+        *self = fresh;
+    }
+
+    /// Compacts when the churn since the last layout is large enough.
+    fn maybe_compact(&mut self) {
+        let churn = self.inserted_since_build + self.tombstones;
+        if churn >= COMPACT_MIN && churn * 2 > self.len() {
+            self.compact();
+        }
+    }
+
     /// Approximate heap memory of the index in bytes, without the f64
     /// volume geometry it keeps in slot order (that is
     /// [`geometry_bytes`](Self::geometry_bytes)): grid lists, per-volume
@@ -523,6 +619,8 @@ impl WantingIndex {
             s.touched = true;
             self.touched.push(slot);
         }
+        self.inserted_since_build += 1;
+        self.maybe_compact();
     }
 
     /// Removes volume `id`: it wants nothing any more. Unknown ids are ignored.
@@ -556,6 +654,7 @@ impl WantingIndex {
             ..SlotState::default()
         };
         if slot < self.run_slots {
+            self.tombstones += 1;
             // A tombstone in its cell's run: no query ever matches NaN.
             let nan = Vec3::new(f64::NAN, f64::NAN, f64::NAN);
             self.geoms.set(
@@ -570,6 +669,7 @@ impl WantingIndex {
         } else {
             self.free_slots.push(slot);
         }
+        self.maybe_compact();
     }
 
     /// Changes a volume's geometry: it keeps its decision until the next update.

@@ -896,6 +896,12 @@ namespace LevelStreamingCore
 			return ToResult(lsm_set_volume_distances(Get(), VolumeId, Radius, LoadDistance, UnloadDistance), "lsm_set_volume_distances");
 		}
 
+		/** lsm_compact_spatial_index: once after registering a world's volumes (load time, not per frame). */
+		FResult CompactSpatialIndex()
+		{
+			return ToResult(lsm_compact_spatial_index(Get()), "lsm_compact_spatial_index");
+		}
+
 		/** lsm_set_volume_enabled. */
 		FResult SetVolumeEnabled(uint32_t VolumeId, bool bEnabled)
 		{
