@@ -248,6 +248,16 @@ fn random_volumes(
         .collect()
 }
 
+/// What the index needs of a test volume.
+fn to_geom(v: &V) -> level_streaming::core::spatial::VolumeGeom {
+    level_streaming::core::spatial::VolumeGeom {
+        center: v.center,
+        radius: v.radius,
+        load: v.load,
+        unload: v.unload,
+    }
+}
+
 /// A long deterministic walk through a dense world, crossing many cells.
 #[test]
 fn a_long_walk_through_a_dense_world_matches_brute_force() {
@@ -273,13 +283,8 @@ fn check_built_index(
     added: Vec<V>,
     steps: Vec<Vec<(f64, f64)>>,
 ) -> Result<(), TestCaseError> {
-    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
-    let geom = |v: &V| VolumeGeom {
-        center: v.center,
-        radius: v.radius,
-        load: v.load,
-        unload: v.unload,
-    };
+    use level_streaming::core::spatial::{SourceShape, WantingIndex};
+    let geom = to_geom;
     let mut all: Vec<V> = volumes.clone();
     let mut index = WantingIndex::build(&volumes.iter().map(geom).collect::<Vec<_>>());
     let mut live: Vec<bool> = vec![true; all.len()];
@@ -439,6 +444,32 @@ fn boundary_distances_are_decided_exactly() {
     );
 }
 
+/// Steps the brute-force decision of every live volume (`geoms[id]`,
+/// `live[id]`) for this frame's shapes and asserts the index agrees.
+fn assert_brute_force(
+    frame: usize,
+    index: &level_streaming::core::spatial::WantingIndex,
+    shapes: &[level_streaming::core::spatial::SourceShape],
+    (geoms, live): (&[level_streaming::core::spatial::VolumeGeom], &[bool]),
+    wants: &mut [bool],
+) {
+    for (id, g) in geoms.iter().enumerate() {
+        if !live[id] {
+            continue;
+        }
+        let d = shapes
+            .iter()
+            .map(|s| s.gap(g))
+            .fold(f64::INFINITY, f64::min);
+        wants[id] = next_wants(wants[id], d, g.load, g.unload);
+        assert_eq!(
+            index.wants(id as u32),
+            wants[id],
+            "frame {frame} volume {id} {g:?} d={d}"
+        );
+    }
+}
+
 /// A dense bulk-built world (many volumes per cell and reach class, so the
 /// per-class bounds of the grid matter), walked by four sources with
 /// look-ahead on two of them, teleports and volumes moved and removed,
@@ -448,13 +479,8 @@ fn a_dense_bulk_built_world_matches_brute_force() {
     use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
     let mut next = uniform(0x2545_f491_4f6c_dd1du64);
     let mut geoms: Vec<VolumeGeom> = random_volumes(12_000, (12_000.0, 1000.0), &mut next)
-        .into_iter()
-        .map(|v| VolumeGeom {
-            center: v.center,
-            radius: v.radius,
-            load: v.load,
-            unload: v.unload,
-        })
+        .iter()
+        .map(to_geom)
         .collect();
     let mut index = WantingIndex::build(&geoms);
     let mut live = vec![true; geoms.len()];
@@ -506,21 +532,7 @@ fn a_dense_bulk_built_world_matches_brute_force() {
             .collect();
         flipped.clear();
         index.update(&shapes, &mut flipped);
-        for (id, g) in geoms.iter().enumerate() {
-            if !live[id] {
-                continue;
-            }
-            let d = shapes
-                .iter()
-                .map(|s| s.gap(g))
-                .fold(f64::INFINITY, f64::min);
-            wants[id] = next_wants(wants[id], d, g.load, g.unload);
-            assert_eq!(
-                index.wants(id as u32),
-                wants[id],
-                "frame {frame} volume {id} {g:?} d={d}"
-            );
-        }
+        assert_brute_force(frame, &index, &shapes, (&geoms, &live), &mut wants);
     }
 }
 
@@ -532,13 +544,8 @@ fn volumes_added_one_by_one_compact_and_match_brute_force() {
     use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
     let mut next = uniform(0x51_7cc1_b727_220a);
     let all: Vec<VolumeGeom> = random_volumes(14_000, (12_000.0, 1000.0), &mut next)
-        .into_iter()
-        .map(|v| VolumeGeom {
-            center: v.center,
-            radius: v.radius,
-            load: v.load,
-            unload: v.unload,
-        })
+        .iter()
+        .map(to_geom)
         .collect();
     let mut index = WantingIndex::default();
     let mut live = vec![false; all.len()];
@@ -574,21 +581,8 @@ fn volumes_added_one_by_one_compact_and_match_brute_force() {
             .collect();
         flipped.clear();
         index.update(&shapes, &mut flipped);
-        for (id, g) in all.iter().enumerate().take(added) {
-            if !live[id] {
-                continue;
-            }
-            let d = shapes
-                .iter()
-                .map(|s| s.gap(g))
-                .fold(f64::INFINITY, f64::min);
-            wants[id] = next_wants(wants[id], d, g.load, g.unload);
-            assert_eq!(
-                index.wants(id as u32),
-                wants[id],
-                "frame {frame} volume {id} {g:?} d={d}"
-            );
-        }
+        let known = (&all[..added], &live[..added]);
+        assert_brute_force(frame, &index, &shapes, known, &mut wants[..added]);
     }
     assert_eq!(index.len(), live.iter().filter(|&&l| l).count());
     // At 4,096 volumes, then once the churn since reaches half of all.
