@@ -588,3 +588,47 @@ fn volumes_added_one_by_one_compact_and_match_brute_force() {
     // At 4,096 volumes, then once the churn since reaches half of all.
     assert_eq!(index.compactions(), 2);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// `for_each_near` (what `stream_around` asks) finds exactly the volumes
+    /// brute force finds: `gap <= max(load, radius)`, with volumes added and
+    /// removed after the build.
+    #[test]
+    fn near_query_equals_brute_force(
+        volumes in prop::collection::vec(volume(), 1..80),
+        added in prop::collection::vec(volume(), 0..20),
+        removed in prop::collection::vec(0usize..100, 0..10),
+        probes in prop::collection::vec((coord(), coord(), prop_oneof![Just(0.0), 0.0..5000.0f64, Just(1e7)]), 1..8),
+    ) {
+        use level_streaming::core::spatial::WantingIndex;
+        let mut all: Vec<V> = volumes.clone();
+        let mut index = WantingIndex::build(&volumes.iter().map(to_geom).collect::<Vec<_>>());
+        for v in added {
+            index.insert(all.len() as u32, &to_geom(&v));
+            all.push(v);
+        }
+        let mut live = vec![true; all.len()];
+        for r in removed {
+            let id = r % all.len();
+            index.remove(id as u32);
+            live[id] = false;
+        }
+        for (x, y, radius) in probes {
+            let p = Vec3::new(x, y, 0.0);
+            let mut found = Vec::new();
+            index.for_each_near(p, radius, |id| found.push(id));
+            found.sort_unstable();
+            let expected: Vec<u32> = (0..all.len())
+                .filter(|&id| live[id])
+                .filter(|&id| {
+                    let gap = (p.distance(&all[id].center) - all[id].radius).max(0.0);
+                    gap <= all[id].load || gap <= radius
+                })
+                .map(|id| id as u32)
+                .collect();
+            prop_assert_eq!(found, expected, "probe {:?} radius {}", p, radius);
+        }
+    }
+}

@@ -200,6 +200,16 @@ impl VolumeSet {
         self.index.compact();
     }
 
+    /// Appends the level of every enabled volume whose gap to `position` is
+    /// within its load distance or within `radius` (through the index).
+    pub(crate) fn levels_near(&self, position: Vec3, radius: f64, out: &mut Vec<LevelId>) {
+        self.index.for_each_near(position, radius, |id| {
+            if let Some(volume) = self.slots[id as usize].as_ref() {
+                out.push(volume.level);
+            }
+        });
+    }
+
     /// Checks that `name` is free; call before any other part of a create
     /// changes state.
     pub(crate) fn check_new_name(&self, name: &str) -> StreamingResult<()> {

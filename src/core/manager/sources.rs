@@ -43,17 +43,9 @@ impl StreamingManager {
             return Err(StreamingError::NonFiniteValue { what: "position" });
         }
         check_non_negative("radius", radius)?;
-        let probe = source_shape(&StreamingSource::at(position));
-        let mut levels: Vec<LevelId> = self
-            .volumes
-            .iter()
-            .filter(|v| v.enabled)
-            .filter(|v| {
-                let gap = probe.gap(&v.geom());
-                gap <= v.load_distance || gap <= radius
-            })
-            .map(|v| v.level)
-            .collect();
+        // The enabled volumes with `gap <= max(load, radius)`, from the grid.
+        let mut levels: Vec<LevelId> = Vec::new();
+        self.volumes.levels_near(position, radius, &mut levels);
         levels.sort_unstable();
         levels.dedup();
         let handle = StreamHandle(self.next_stream_handle);

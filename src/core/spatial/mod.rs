@@ -537,6 +537,55 @@ impl WantingIndex {
         *self = fresh;
     }
 
+    /// Calls `f(id)` for every volume whose gap to `position` is within its
+    /// load distance or within `radius` (`gap <= max(load, radius)`, the
+    /// test of `stream_around`), through the grid: it costs what is near
+    /// `position`, not what is in the world.
+    pub fn for_each_near(&self, position: Vec3, radius: f64, mut f: impl FnMut(u32)) {
+        let probe = SourceShape::point(position);
+        let mut visit = |slot: u32| {
+            let g = self.geoms.get(slot);
+            let gap = probe.gap(&g);
+            if self.states[slot as usize].live && (gap <= g.load || gap <= radius) {
+                f(self.ids[slot as usize]);
+            }
+        };
+        if !position.is_finite() || !radius.is_finite() {
+            // An unbounded query: every volume is a candidate.
+            (0..self.geoms.len() as u32).for_each(visit);
+            return;
+        }
+        // r + max(load, radius) <= (r + unload) + radius <= reach + radius.
+        let cell_size = self.cell_size;
+        let magnitude = max_abs(&position);
+        let r = self.max_reach + radius + 1.0 + 1e-12 * magnitude;
+        let rect = CellRect {
+            x0: cell_of(position.x - r, cell_size),
+            y0: cell_of(position.y - r, cell_size),
+            x1: cell_of(position.x + r, cell_size),
+            y1: cell_of(position.y + r, cell_size),
+        };
+        self.cells.for_each_in(&rect, |(cx, cy), list| {
+            let (bx0, by0) = (cx as f64 * cell_size, cy as f64 * cell_size);
+            let gx = (bx0 - position.x)
+                .max(position.x - bx0 - cell_size)
+                .max(0.0);
+            let gy = (by0 - position.y)
+                .max(position.y - by0 - cell_size)
+                .max(0.0);
+            let eps = 1.0 + 1e-8 * (gx + gy + magnitude + bx0.abs() + by0.abs());
+            for class in &list.classes {
+                let bound = class.max_reach + radius + eps;
+                if class.is_empty() || gx * gx + gy * gy > bound * bound {
+                    continue;
+                }
+                class.run.clone().for_each(&mut visit);
+                class.extra.iter().copied().for_each(&mut visit);
+            }
+        });
+        self.big.iter().copied().for_each(visit);
+    }
+
     /// Compacts when the churn since the last layout is large enough.
     fn maybe_compact(&mut self) {
         let churn = self.inserted_since_build + self.tombstones;
