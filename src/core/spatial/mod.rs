@@ -11,7 +11,8 @@
 //!   *slots* (`geometry.rs`); volumes added later go to a short list.
 //!   Volumes whose reach exceeds [`MAX_GRID_REACH_CELLS`] cells are kept in
 //!   a small list evaluated by brute force every frame.
-//! - **A near set per source** (`near_set.rs`). When a source is *anchored*
+//! - **A near set per source** (`near_set.rs`; anchoring and the per-frame
+//!   scan in `tracking.rs`). When a source is *anchored*
 //!   (it appears, teleports, or either end of its shape has moved more than
 //!   the tracking margin `M` from its anchor) the grid is queried for every
 //!   volume whose unload range the source could enter while it stays within
@@ -48,12 +49,13 @@
 mod geometry;
 mod grid;
 mod near_set;
+mod tracking;
 
 use super::types::Vec3;
 use super::volume::next_wants;
-use geometry::{Geometry, ReachTest};
+use geometry::Geometry;
 use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
-use near_set::{Lane, RelShape, Tracker};
+use near_set::Tracker;
 
 /// Default cell size of the grid, in world units.
 pub const DEFAULT_CELL_SIZE: f64 = 1000.0;
@@ -726,266 +728,6 @@ impl WantingIndex {
         let wants = self.wants(id);
         self.remove(id);
         self.insert_with(id, new, wants);
-    }
-
-    /// Anchors source `t` at its current shape: updates its near set for
-    /// the new anchor and changes the counts of the volumes whose zone
-    /// changed. While the origin holds, lanes stay where they are: only the
-    /// volumes that left or entered the near set are dropped or added, then
-    /// the set is scanned like any frame. A new origin (a teleport, a long
-    /// walk) rebuilds every lane, comparing zones with the old set so that
-    /// only real changes touch the counts.
-    fn anchor(&mut self, t: usize) {
-        let margin = self.margin;
-        let tracker = &mut self.trackers[t];
-        let shape = tracker.shape;
-        let previous = tracker.anchor;
-        tracker.anchor = shape;
-        tracker.finite = shape.is_finite();
-        let length = shape.length();
-        let from_origin = shape.start.distance(&tracker.origin);
-        // A jump past the reach of the old near set (a teleport) shares no
-        // lanes with the new one: rebuilding around a new origin is cheaper
-        // than dropping them one by one.
-        let jumped = shape.start.distance(&previous.start) > self.max_reach + 2.0 * margin;
-        let keep_origin = tracker.has_origin
-            && tracker.finite
-            && !jumped
-            && from_origin <= ORIGIN_RANGE
-            && from_origin + length + 2.0 * margin <= tracker.extent;
-        if keep_origin {
-            self.refresh_near_set(t, &previous);
-            self.scan(t);
-        } else {
-            tracker.origin = shape.start;
-            tracker.extent = ORIGIN_RANGE + 2.0 * (length + 2.0 * margin);
-            tracker.has_origin = tracker.finite;
-            tracker.exact_only = tracker.extent > MAX_F32_SCAN_EXTENT;
-            self.rebuild_near_set(t);
-        }
-        // Steady state allocates nothing: keep room to grow.
-        let lanes = &mut self.trackers[t].lanes;
-        lanes.reserve_headroom();
-        let want = lanes.len() + lanes.len() / 2;
-        for scratch in [&mut self.pending, &mut self.touched] {
-            scratch.reserve(want.saturating_sub(scratch.len()));
-        }
-    }
-
-    /// Appends to `found` every listed volume in the near set of `anchor`:
-    /// those whose reach a shape within the margin of it can enter. With
-    /// `covered`, skips the classes of cells whose every volume is within
-    /// reach of that point plus the margin (they are in the near set already).
-    fn find_reaching(
-        &self,
-        anchor: &SourceShape,
-        covered: Option<&Vec3>,
-        flags: &mut Vec<u8>,
-        found: &mut Vec<u32>,
-    ) {
-        let (margin, cell_size) = (self.margin, self.cell_size);
-        let (lo_x, lo_y) = anchor.min_xy();
-        let (hi_x, hi_y) = anchor.max_xy();
-        // Slack over f64 rounding at large coordinates.
-        let magnitude = max_abs(&anchor.start).max(max_abs(&anchor.end));
-        let r = self.max_reach + margin + 1.0 + 1e-12 * magnitude;
-        let rect = CellRect {
-            x0: cell_of(lo_x - r, cell_size),
-            y0: cell_of(lo_y - r, cell_size),
-            x1: cell_of(hi_x + r, cell_size),
-            y1: cell_of(hi_y + r, cell_size),
-        };
-        self.cells.for_each_in(&rect, |(cx, cy), list| {
-            // The cell's nearest point to the shape's bounding box.
-            let (bx0, by0) = (cx as f64 * cell_size, cy as f64 * cell_size);
-            let (bx1, by1) = (bx0 + cell_size, by0 + cell_size);
-            let gx = (bx0 - hi_x).max(lo_x - bx1).max(0.0);
-            let gy = (by0 - hi_y).max(lo_y - by1).max(0.0);
-            let gap2 = gx * gx + gy * gy;
-            let eps = 1.0 + 1e-8 * (gx + gy + magnitude + bx0.abs() + by0.abs());
-            let test = ReachTest {
-                anchor: *anchor,
-                margin,
-                slack: 1e-6
-                    + 1e-14 * (magnitude + bx0.abs().max(bx1.abs()) + by0.abs().max(by1.abs())),
-            };
-            for class in &list.classes {
-                // Skip classes whose largest reach cannot get to the shape.
-                let bound = class.max_reach + margin + eps;
-                if class.is_empty() || gap2 > bound * bound {
-                    continue;
-                }
-                if let Some(p) = covered {
-                    // The class box's farthest point from `p`.
-                    let fx = (bx0 - p.x).abs().max((bx1 - p.x).abs());
-                    let fy = (by0 - p.y).abs().max((by1 - p.y).abs());
-                    let fz = (class.min_z - p.z).abs().max((class.max_z - p.z).abs());
-                    let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
-                    if far <= class.min_reach + margin {
-                        continue;
-                    }
-                }
-                if !class.run.is_empty() {
-                    self.geoms
-                        .find_in_range(class.run.clone(), &test, flags, found);
-                }
-                self.geoms.find_in_list(&class.extra, &test, found);
-            }
-        });
-    }
-
-    /// Same origin: drops the lanes that surely left the near set, adds the
-    /// volumes that entered it (decided for the current shape). Cells whose
-    /// classes were wholly within reach of the previous anchor are skipped:
-    /// their volumes are in the set, and a lane is only dropped when it
-    /// surely cannot reach the new anchor.
-    fn refresh_near_set(&mut self, t: usize, previous: &SourceShape) {
-        const PRESENT: u32 = 1;
-        let mut marks = std::mem::take(&mut self.marks);
-        let placeholder = Tracker::new(self.trackers[t].shape);
-        let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
-        let rel = RelShape::new(&tracker.anchor, &tracker.origin);
-        let mut list = std::mem::take(&mut self.pending);
-        list.clear();
-        if !tracker.exact_only {
-            tracker
-                .lanes
-                .for_each_unreachable(&rel, |i| list.push(i as u32));
-        }
-        // Backwards, so swapping the last lane into a removed place keeps
-        // the remaining indices valid.
-        for &i in list.iter().rev() {
-            let i = i as usize;
-            let (slot, zone) = (tracker.lanes.slot(i), tracker.lanes.zone(i));
-            contribute(&mut self.states, &mut self.touched, slot, zone, -1);
-            tracker.lanes.swap_remove(i);
-        }
-        for (_, slot, _) in tracker.lanes.entries() {
-            marks[slot as usize] = PRESENT;
-        }
-        list.clear();
-        let mut flags = std::mem::take(&mut self.flags);
-        self.find_reaching(
-            &tracker.anchor,
-            Some(&previous.start),
-            &mut flags,
-            &mut list,
-        );
-        self.flags = flags;
-        list.retain(|&slot| marks[slot as usize] == 0);
-        for &slot in &list {
-            let lane = tracker.lane(slot, &self.geoms.get(slot), self.margin);
-            contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
-            tracker.lanes.push(&lane);
-        }
-        for (_, slot, _) in tracker.lanes.entries() {
-            marks[slot as usize] = 0;
-        }
-        self.marks = marks;
-        self.pending = list;
-        self.trackers[t] = tracker;
-    }
-
-    /// New origin: every lane is built again; zones are compared with the
-    /// old near set so that only real changes touch the counts.
-    fn rebuild_near_set(&mut self, t: usize) {
-        let margin = self.margin;
-        let mut marks = std::mem::take(&mut self.marks);
-        let placeholder = Tracker::new(self.trackers[t].shape);
-        let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
-        let mut old = std::mem::take(&mut tracker.spare);
-        std::mem::swap(&mut old, &mut tracker.lanes);
-        tracker.lanes.clear();
-        for (i, slot, _) in old.entries() {
-            marks[slot as usize] = i as u32 + 1;
-        }
-        if tracker.finite {
-            let shape = tracker.shape;
-            let rel = RelShape::new(&shape, &tracker.origin);
-            let mut found = std::mem::take(&mut self.pending);
-            found.clear();
-            let mut flags = std::mem::take(&mut self.flags);
-            self.find_reaching(&shape, None, &mut flags, &mut found);
-            self.flags = flags;
-            for &slot in &found {
-                let g = &self.geoms.get(slot);
-                let mark = marks[slot as usize];
-                let was = if mark != 0 {
-                    old.zone(mark as usize - 1)
-                } else {
-                    OUTSIDE
-                };
-                // The origin is the shape's start: for a point, the lane's
-                // distance is the brute-force one (one square root, not two).
-                let point = shape.start == shape.end;
-                let lane = Lane::new(
-                    slot,
-                    g,
-                    (&tracker.origin, tracker.extent, margin),
-                    &rel,
-                    |d| {
-                        if point {
-                            let zone = zone_of_gap((d - g.radius).max(0.0), g);
-                            debug_assert_eq!(zone, exact_zone(&shape, g));
-                            zone
-                        } else {
-                            exact_zone(&shape, g)
-                        }
-                    },
-                    tracker.exact_only,
-                );
-                rezone(&mut self.states, &mut self.touched, slot, was, lane.zone);
-                tracker.lanes.push(&lane);
-                marks[slot as usize] = SEEN;
-            }
-            self.pending = found;
-        }
-        // Volumes of the old near set that are not in the new one.
-        for (_, slot, zone) in old.entries() {
-            if marks[slot as usize] != SEEN {
-                contribute(&mut self.states, &mut self.touched, slot, zone, -1);
-            }
-            marks[slot as usize] = 0;
-        }
-        for (_, slot, _) in tracker.lanes.entries() {
-            marks[slot as usize] = 0;
-        }
-        old.clear();
-        tracker.spare = old;
-        self.marks = marks;
-        self.trackers[t] = tracker;
-    }
-
-    /// Looks at the near set of source `t` for its current shape.
-    fn scan(&mut self, t: usize) {
-        let WantingIndex {
-            geoms,
-            states,
-            trackers,
-            touched,
-            pending,
-            ..
-        } = self;
-        let tracker = &mut trackers[t];
-        let shape = tracker.shape;
-        let rel = RelShape::new(&shape, &tracker.origin);
-        let exact_only = tracker.exact_only;
-        pending.clear();
-        if exact_only {
-            pending.extend(0..tracker.lanes.len() as u32);
-        } else {
-            tracker
-                .lanes
-                .for_each_unsafe(&rel, |i| pending.push(i as u32));
-        }
-        for &i in pending.iter() {
-            let (was, now) = tracker
-                .lanes
-                .settle_lane(i as usize, &rel, exact_only, |slot| {
-                    exact_zone(&shape, &geoms.get(slot))
-                });
-            rezone(states, touched, tracker.lanes.slot(i as usize), was, now);
-        }
     }
 
     /// One frame: moves the sources to `shapes` (one per source, in a stable
