@@ -97,6 +97,26 @@ impl CellList {
     }
 }
 
+/// A cell's extent in the plane.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct CellBox {
+    pub(super) x0: f64,
+    pub(super) y0: f64,
+    pub(super) x1: f64,
+    pub(super) y1: f64,
+}
+
+impl CellBox {
+    /// The largest absolute coordinate.
+    pub(super) fn magnitude(&self) -> f64 {
+        self.x0
+            .abs()
+            .max(self.x1.abs())
+            .max(self.y0.abs())
+            .max(self.y1.abs())
+    }
+}
+
 /// An inclusive rectangle of cells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct CellRect {
@@ -216,6 +236,47 @@ impl CellMap {
                 }
             }
         }
+    }
+
+    /// Calls `f(cell box, class)` for every non-empty reach class, in the
+    /// cells around the box `lo..hi` (x, y), whose largest reach plus
+    /// `extra` can get to the box. `max_reach` bounds every class's reach.
+    pub(super) fn for_each_class_near(
+        &self,
+        cell_size: f64,
+        (lo, hi): ((f64, f64), (f64, f64)),
+        (max_reach, extra): (f64, f64),
+        mut f: impl FnMut(&CellBox, &ClassList),
+    ) {
+        // Slack over f64 rounding at large coordinates.
+        let magnitude = lo.0.abs().max(lo.1.abs()).max(hi.0.abs()).max(hi.1.abs());
+        let r = max_reach + extra + 1.0 + 1e-12 * magnitude;
+        let rect = CellRect {
+            x0: cell_of(lo.0 - r, cell_size),
+            y0: cell_of(lo.1 - r, cell_size),
+            x1: cell_of(hi.0 + r, cell_size),
+            y1: cell_of(hi.1 + r, cell_size),
+        };
+        self.for_each_in(&rect, |(cx, cy), list| {
+            let (x0, y0) = (cx as f64 * cell_size, cy as f64 * cell_size);
+            let cell = CellBox {
+                x0,
+                y0,
+                x1: x0 + cell_size,
+                y1: y0 + cell_size,
+            };
+            // The cell's nearest point to the box.
+            let gx = (cell.x0 - hi.0).max(lo.0 - cell.x1).max(0.0);
+            let gy = (cell.y0 - hi.1).max(lo.1 - cell.y1).max(0.0);
+            let gap2 = gx * gx + gy * gy;
+            let eps = 1.0 + 1e-8 * (gx + gy + magnitude + x0.abs() + y0.abs());
+            for class in &list.classes {
+                let bound = class.max_reach + extra + eps;
+                if !class.is_empty() && gap2 <= bound * bound {
+                    f(&cell, class);
+                }
+            }
+        });
     }
 
     pub(super) fn memory_bytes(&self) -> usize {

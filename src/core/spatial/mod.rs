@@ -3,8 +3,8 @@
 //!
 //! # How it works
 //! - **A 2D grid (x, y) of square cells, each volume listed once** (`grid.rs`),
-//!   in the cell of its centre and, within the cell, in one of five *reach
-//!   classes* (`reach = radius + unload`, classes doubling from half a
+//!   in the cell of its centre and, within the cell, in one of eight *reach
+//!   classes* (`reach = radius + unload`, limits growing by √2 from half a
 //!   cell). Each class knows its smallest and largest reach and its height
 //!   range, so a query skips the classes that cannot reach the source. The
 //!   build lays the volumes of a cell class out as a contiguous run of
@@ -558,33 +558,13 @@ impl WantingIndex {
             return;
         }
         // r + max(load, radius) <= (r + unload) + radius <= reach + radius.
-        let cell_size = self.cell_size;
-        let magnitude = max_abs(&position);
-        let r = self.max_reach + radius + 1.0 + 1e-12 * magnitude;
-        let rect = CellRect {
-            x0: cell_of(position.x - r, cell_size),
-            y0: cell_of(position.y - r, cell_size),
-            x1: cell_of(position.x + r, cell_size),
-            y1: cell_of(position.y + r, cell_size),
-        };
-        self.cells.for_each_in(&rect, |(cx, cy), list| {
-            let (bx0, by0) = (cx as f64 * cell_size, cy as f64 * cell_size);
-            let gx = (bx0 - position.x)
-                .max(position.x - bx0 - cell_size)
-                .max(0.0);
-            let gy = (by0 - position.y)
-                .max(position.y - by0 - cell_size)
-                .max(0.0);
-            let eps = 1.0 + 1e-8 * (gx + gy + magnitude + bx0.abs() + by0.abs());
-            for class in &list.classes {
-                let bound = class.max_reach + radius + eps;
-                if class.is_empty() || gx * gx + gy * gy > bound * bound {
-                    continue;
-                }
+        let point = (position.x, position.y);
+        let reach = (self.max_reach, radius);
+        self.cells
+            .for_each_class_near(self.cell_size, (point, point), reach, |_, class| {
                 class.run.clone().for_each(&mut visit);
                 class.extra.iter().copied().for_each(&mut visit);
-            }
-        });
+            });
         self.big.iter().copied().for_each(visit);
     }
 

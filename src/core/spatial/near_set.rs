@@ -11,7 +11,8 @@
 //! (two comparisons a lane); a lane outside it is re-classified, and decided
 //! in f64 with the brute-force formula when its class is uncertain.
 
-use super::{exact_zone, SourceShape, VolumeGeom, BAND, INSIDE, OUTSIDE};
+use super::geometry::ReachTest;
+use super::{exact_zone, max_abs, SourceShape, VolumeGeom, BAND, INSIDE, OUTSIDE};
 use crate::core::types::Vec3;
 
 /// One near-set entry, unpacked.
@@ -466,12 +467,10 @@ impl Tracker {
         }
     }
 
-    /// Whether a volume belongs in the near set of the current anchor.
+    /// Whether a volume belongs in the near set of the current anchor (the
+    /// grid query's test).
     pub(super) fn reaches(&self, g: &VolumeGeom, margin: f64) -> bool {
-        let d = self.anchor.distance_to(&g.center);
-        let reach = g.radius + g.unload;
-        let slack = 1e-9 * (d + reach + margin) + 1e-6;
-        d - margin - slack <= reach
+        ReachTest::new(&self.anchor, margin, max_abs(&g.center)).reaches(g)
     }
 
     /// Whether the current shape is still within the margin of the anchor.

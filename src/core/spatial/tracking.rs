@@ -3,11 +3,10 @@
 //! per-frame scan of the near set.
 
 use super::geometry::ReachTest;
-use super::grid::{cell_of, CellRect};
 use super::near_set::{Lane, RelShape, Tracker};
 use super::{
-    contribute, exact_zone, max_abs, rezone, zone_of_gap, SourceShape, WantingIndex,
-    MAX_F32_SCAN_EXTENT, ORIGIN_RANGE, OUTSIDE, SEEN,
+    contribute, exact_zone, rezone, zone_of_gap, SourceShape, WantingIndex, MAX_F32_SCAN_EXTENT,
+    ORIGIN_RANGE, OUTSIDE, SEEN,
 };
 use crate::core::types::Vec3;
 
@@ -67,55 +66,29 @@ impl WantingIndex {
         flags: &mut Vec<u8>,
         found: &mut Vec<u32>,
     ) {
-        let (margin, cell_size) = (self.margin, self.cell_size);
-        let (lo_x, lo_y) = anchor.min_xy();
-        let (hi_x, hi_y) = anchor.max_xy();
-        // Slack over f64 rounding at large coordinates.
-        let magnitude = max_abs(&anchor.start).max(max_abs(&anchor.end));
-        let r = self.max_reach + margin + 1.0 + 1e-12 * magnitude;
-        let rect = CellRect {
-            x0: cell_of(lo_x - r, cell_size),
-            y0: cell_of(lo_y - r, cell_size),
-            x1: cell_of(hi_x + r, cell_size),
-            y1: cell_of(hi_y + r, cell_size),
-        };
-        self.cells.for_each_in(&rect, |(cx, cy), list| {
-            // The cell's nearest point to the shape's bounding box.
-            let (bx0, by0) = (cx as f64 * cell_size, cy as f64 * cell_size);
-            let (bx1, by1) = (bx0 + cell_size, by0 + cell_size);
-            let gx = (bx0 - hi_x).max(lo_x - bx1).max(0.0);
-            let gy = (by0 - hi_y).max(lo_y - by1).max(0.0);
-            let gap2 = gx * gx + gy * gy;
-            let eps = 1.0 + 1e-8 * (gx + gy + magnitude + bx0.abs() + by0.abs());
-            let test = ReachTest {
-                anchor: *anchor,
-                margin,
-                slack: 1e-6
-                    + 1e-14 * (magnitude + bx0.abs().max(bx1.abs()) + by0.abs().max(by1.abs())),
-            };
-            for class in &list.classes {
-                // Skip classes whose largest reach cannot get to the shape.
-                let bound = class.max_reach + margin + eps;
-                if class.is_empty() || gap2 > bound * bound {
-                    continue;
-                }
+        let margin = self.margin;
+        let bounds = (anchor.min_xy(), anchor.max_xy());
+        let reach = (self.max_reach, margin);
+        self.cells
+            .for_each_class_near(self.cell_size, bounds, reach, |cell, class| {
                 if let Some(p) = covered {
-                    // The class box's farthest point from `p`.
-                    let fx = (bx0 - p.x).abs().max((bx1 - p.x).abs());
-                    let fy = (by0 - p.y).abs().max((by1 - p.y).abs());
+                    // Every volume of the class is within reach of `p`: the
+                    // class box's farthest point is.
+                    let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
+                    let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
                     let fz = (class.min_z - p.z).abs().max((class.max_z - p.z).abs());
                     let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
                     if far <= class.min_reach + margin {
-                        continue;
+                        return;
                     }
                 }
+                let test = ReachTest::new(anchor, margin, cell.magnitude());
                 if !class.run.is_empty() {
                     self.geoms
                         .find_in_range(class.run.clone(), &test, flags, found);
                 }
                 self.geoms.find_in_list(&class.extra, &test, found);
-            }
-        });
+            });
     }
 
     /// Same origin: drops the lanes that surely left the near set, adds the
