@@ -719,9 +719,17 @@ fn an_oversized_websocket_message_closes_the_connection() {
         }
     }
     assert!(ended);
-    // A 64 KiB message is still fine for another client.
+    // A message of exactly 64 KiB is still fine for another client: a ping
+    // padded to the limit gets its pong.
     let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
     next_of_type(&mut ws, "hello");
+    let frame = r#"{"type":"ping","id":""}"#.len();
+    let pad = "p".repeat(64 * 1024 - frame);
+    let ping = format!(r#"{{"type":"ping","id":"{pad}"}}"#);
+    assert_eq!(ping.len(), 64 * 1024);
+    ws.send(Message::Text(ping.into())).unwrap();
+    let pong = next_of_type(&mut ws, "pong");
+    assert_eq!(pong["id"].as_str().map(str::len), Some(pad.len()));
 }
 
 #[test]

@@ -271,6 +271,14 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
             check(lsm_complete_request(m, r.id, true))?;
         }
     }
+    let mut buf = [LsmRequest::default(); 16];
+    let mut n = 0;
+    check(lsm_take_requests(m, buf.as_mut_ptr(), 16, &mut n))?;
+    prop_assert_eq!(
+        n,
+        0,
+        "requests still coming after 100 rounds of completions"
+    );
     lsm_manager_destroy(m);
     Ok(())
 }

@@ -284,9 +284,8 @@ fn check_built_index(
     steps: Vec<Vec<(f64, f64)>>,
 ) -> Result<(), TestCaseError> {
     use level_streaming::core::spatial::{SourceShape, WantingIndex};
-    let geom = to_geom;
     let mut all: Vec<V> = volumes.clone();
-    let mut index = WantingIndex::build(&volumes.iter().map(geom).collect::<Vec<_>>());
+    let mut index = WantingIndex::build(&volumes.iter().map(to_geom).collect::<Vec<_>>());
     let mut live: Vec<bool> = vec![true; all.len()];
     let mut wants: Vec<bool> = vec![false; all.len()];
     let mut positions = [(0.0, 0.0), (5000.0, -3000.0)];
@@ -299,7 +298,7 @@ fn check_built_index(
                 if frame % 2 == 0 {
                     v.center.x += 1e6; // outside the built (dense) region
                 }
-                index.insert(all.len() as u32, &geom(&v));
+                index.insert(all.len() as u32, &to_geom(&v));
                 all.push(v);
                 live.push(true);
                 wants.push(false);
@@ -323,26 +322,8 @@ fn check_built_index(
             .collect();
         flipped.clear();
         index.update(&shapes, &mut flipped);
-        for id in 0..all.len() {
-            if !live[id] {
-                continue;
-            }
-            let g = geom(&all[id]);
-            let d = shapes
-                .iter()
-                .map(|s| s.gap(&g))
-                .fold(f64::INFINITY, f64::min);
-            wants[id] = next_wants(wants[id], d, g.load, g.unload);
-            prop_assert_eq!(
-                index.wants(id as u32),
-                wants[id],
-                "frame {} volume {} {:?} d={}",
-                frame,
-                id,
-                all[id],
-                d
-            );
-        }
+        let geoms: Vec<_> = all.iter().map(to_geom).collect();
+        assert_brute_force(frame, &index, &shapes, (&geoms, &live), &mut wants);
     }
     Ok(())
 }
