@@ -117,7 +117,7 @@ impl StreamingManager {
             .as_ref()
             .unwrap_or(&defaults);
         Ok(settings.calculate_optimal_lod(
-            self.ordering(id).1,
+            self.level_distance(id),
             self.available_memory_for(id),
             self.smoothed_frame_time_ms,
             self.profiler.config().target_frame_time_ms,
@@ -177,7 +177,7 @@ impl StreamingManager {
             }
             let next = settings.auto_adjust_from(
                 settings.current_lod,
-                self.ordering(id).1,
+                self.level_distance(id),
                 self.available_memory_for(id),
                 self.smoothed_frame_time_ms,
                 target,

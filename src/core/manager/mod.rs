@@ -234,7 +234,7 @@ impl StreamingManager {
     /// A read-only view of level `id`.
     pub fn level_info(&self, id: LevelId) -> StreamingResult<LevelInfo> {
         let level = self.levels.get(id)?;
-        Ok(level.info(id, self.ordering(id).1))
+        Ok(level.info(id, self.level_distance(id)))
     }
 
     /// Views of all levels, in id order.
@@ -243,7 +243,7 @@ impl StreamingManager {
             .levels
             .iter()
             .enumerate()
-            .map(|(i, l)| l.info(LevelId(i as u32), self.ordering(LevelId(i as u32)).1))
+            .map(|(i, l)| l.info(LevelId(i as u32), self.level_distance(LevelId(i as u32))))
     }
 
     /// Number of levels.
@@ -954,10 +954,16 @@ impl StreamingManager {
         }
     }
 
-    /// Effective priority and nearest gap of level `id`.
-    fn ordering(&self, id: LevelId) -> (Priority, f64) {
-        let key = self.order_key(id);
-        (key.priority, key.distance)
+    /// The gap from the nearest source to the nearest enabled volume of
+    /// level `id` (what LOD and level info need: not the whole ordering key).
+    fn level_distance(&self, id: LevelId) -> f64 {
+        self.levels.levels[id.0 as usize]
+            .volumes
+            .iter()
+            .filter_map(|vid| self.volumes.get(*vid).ok())
+            .filter(|v| v.enabled)
+            .map(|v| super::volume::nearest_gap(&self.sources, &v.center, v.radius))
+            .fold(f64::INFINITY, f64::min)
     }
 
     fn candidate(&self, level: LevelId, kind: RequestKind) -> Candidate {
