@@ -110,6 +110,9 @@ enum Op {
     RemoveVolume(usize),
     Register,
     Screen(u8, u32),
+    /// stream_around at x (radius 0), or release request n.
+    StreamAround(f64),
+    Release(u32),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -128,6 +131,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..5usize).prop_map(Op::RemoveVolume),
         1 => Just(Op::Register),
         2 => (0..6u8, 0..4u32).prop_map(|(a, n)| Op::Screen(a, n)),
+        1 => (0.0..4000.0f64).prop_map(Op::StreamAround),
+        1 => (0..4u32).prop_map(Op::Release),
     ]
 }
 
@@ -179,6 +184,8 @@ proptest! {
                         _ => m.add_loading_tip(id, "tip"),
                     };
                 }
+                Op::StreamAround(x) => { let _ = m.stream_around(Vec3::new(x, 0.0, 0.0), 0.0); }
+                Op::Release(n) => { let _ = m.release_stream_around(StreamHandle(n)); }
                 Op::Register => {
                     extra += 1;
                     let mut d = LevelDesc::new(format!("Extra{extra}"));

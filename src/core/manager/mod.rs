@@ -21,7 +21,7 @@ use super::changes::{Change, ChangeLog};
 use super::config::StreamingConfig;
 use super::error::{check_non_negative, StreamingError, StreamingResult};
 use super::events::{Event, EventHub, EventKind, ListenerId};
-use super::level::{LevelDesc, LevelInfo, LevelTable};
+use super::level::{Level, LevelDesc, LevelInfo, LevelTable};
 use super::loading_screen::{LoadingScreenId, LoadingScreens};
 use super::memory::BudgetTable;
 use super::occlusion::{OcclusionCostModel, OcclusionStats};
@@ -654,14 +654,15 @@ impl StreamingManager {
     /// previous give-up after failed retries.
     pub fn load_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
-        self.changes.record(Change::Level(id));
-        let level = &mut self.levels.levels[id.0 as usize];
-        level.pinned = true;
-        if level.gave_up {
-            level.gave_up = false;
-            level.failures = 0;
-            level.retry_at = 0.0;
-        }
+        self.change_wanting(id, |level| {
+            level.pinned = true;
+            // A manual load retries even a level already wanted and given up on.
+            if level.gave_up {
+                level.gave_up = false;
+                level.failures = 0;
+                level.retry_at = 0.0;
+            }
+        });
         self.refresh_missing(id);
         self.mark_dirty(id);
         self.reconcile();
@@ -674,17 +675,7 @@ impl StreamingManager {
     /// removes the manual one).
     pub fn unload_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
-        self.changes.record(Change::Level(id));
-        let level = &mut self.levels.levels[id.0 as usize];
-        let was_wanted = level.wanted();
-        level.pinned = false;
-        if !level.wanted() {
-            level.gave_up = false;
-            level.failures = 0;
-            if was_wanted {
-                level.last_wanted_at = self.now;
-            }
-        }
+        self.change_wanting(id, |level| level.pinned = false);
         self.refresh_missing(id);
         self.mark_dirty(id);
         self.reconcile();
@@ -795,24 +786,34 @@ impl StreamingManager {
     }
 
     fn set_volume_wants(&mut self, level: LevelId, wants: bool) {
-        self.changes.record(Change::Level(level));
-        let l = &mut self.levels.levels[level.0 as usize];
+        self.change_wanting(level, |l| {
+            if wants {
+                l.want_count += 1;
+            } else {
+                l.want_count -= 1;
+            }
+        });
+    }
+
+    /// Applies `change` to the reasons level `id` is wanted (a pin, volume
+    /// wants, `stream_around` pins) and logs it for the dashboard. When the
+    /// level starts or stops being wanted, retries start fresh (a later want
+    /// does not inherit a give-up), an ended want is timestamped for cache
+    /// eviction, and the level is re-examined.
+    fn change_wanting(&mut self, id: LevelId, change: impl FnOnce(&mut Level)) {
+        self.changes.record(Change::Level(id));
+        let l = &mut self.levels.levels[id.0 as usize];
         let was_wanted = l.wanted();
-        if wants {
-            l.want_count += 1;
-        } else {
-            l.want_count -= 1;
-        }
+        change(l);
         if was_wanted != l.wanted() {
-            if !l.wanted() {
-                // No longer wanted: a later want starts with fresh retries.
-                l.gave_up = false;
-                l.failures = 0;
-                l.retry_at = 0.0;
+            l.gave_up = false;
+            l.failures = 0;
+            l.retry_at = 0.0;
+            if was_wanted {
                 l.last_wanted_at = self.now;
             }
-            self.refresh_missing(level);
-            self.mark_dirty(level);
+            self.refresh_missing(id);
+            self.mark_dirty(id);
         }
     }
 

@@ -51,12 +51,7 @@ impl StreamingManager {
         let handle = StreamHandle(self.next_stream_handle);
         self.next_stream_handle += 1;
         for &level in &levels {
-            let l = &mut self.levels.levels[level.0 as usize];
-            l.stream_pins += 1;
-            if l.stream_pins == 1 && l.want_count == 0 && !l.pinned {
-                l.gave_up = false;
-                l.failures = 0;
-            }
+            self.change_wanting(level, |l| l.stream_pins += 1);
             self.refresh_missing(level);
             self.mark_dirty(level);
         }
@@ -83,13 +78,7 @@ impl StreamingManager {
             })?;
         let request = self.stream_requests.swap_remove(pos);
         for level in request.levels {
-            let l = &mut self.levels.levels[level.0 as usize];
-            l.stream_pins -= 1;
-            if !l.wanted() {
-                l.last_wanted_at = self.now;
-                l.gave_up = false;
-                l.failures = 0;
-            }
+            self.change_wanting(level, |l| l.stream_pins -= 1);
             self.refresh_missing(level);
             self.mark_dirty(level);
         }
