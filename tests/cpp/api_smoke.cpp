@@ -6,8 +6,8 @@
 // a failed-and-retried load and a manual hide/show, and destroying a manager
 // from inside its own callback.
 //
-// `api_smoke --known-bugs` instead runs checks of callback re-entrancy that
-// currently fail (see tests/c_api.rs, the ignored test).
+// `api_smoke --known-bugs` instead runs the checks of callback re-entrancy
+// that once failed; the bugs are fixed and tests/c_api.rs runs them too.
 //
 // Exit status 0 on success; 1 with a message on stderr otherwise.
 
@@ -323,7 +323,7 @@ void walk()
     };
     const uint64_t recorder_id = manager.subscribe(LSM_EVENT_FILTER_ALL, recorder);
     manager.subscribe(LSM_EVENT_KIND_LOAD_FAILED, on_failure);
-    // Registered last: see the ignored known-bugs test for why that matters.
+    // Registered last: the --known-bugs checks show why that once mattered.
     one_shot_id = manager.subscribe(LSM_EVENT_FILTER_ALL, one_shot);
 
     const uint32_t hub = manager.register_level("Hub", LSM_PRIORITY_CRITICAL, 512.0);
