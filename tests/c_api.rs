@@ -33,9 +33,8 @@
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use level_streaming::ffi::{
     LsmConfig, LsmEvent, LsmLevelDesc, LsmRequest, LsmStreamingSource, LsmVec3, LsmVolumeDesc,
@@ -44,8 +43,6 @@ use level_streaming::ffi::{
 /// A program that runs longer than this is killed and the test fails.
 mod support;
 use support::*;
-
-const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 
 const C_FLAGS: &[&str] = &["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror"];
 const CXX_FLAGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror"];
@@ -204,16 +201,6 @@ fn compiler(lang: Lang) -> Option<&'static Compiler> {
     }
 }
 
-fn show(cmd: &Command) -> String {
-    let mut parts: Vec<OsString> = vec![cmd.get_program().to_os_string()];
-    parts.extend(cmd.get_args().map(std::ffi::OsStr::to_os_string));
-    parts
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The compile command, without the output and link parts.
 fn compile_command(compiler: &Compiler, lang: Lang) -> Command {
     let setup = setup();
@@ -299,67 +286,12 @@ fn check_linkage(exe: &Path, linkage: Linkage) {
     );
 }
 
-struct RunResult {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs a built program with the sanitizer options, output captured to files.
-fn run_program(exe: &Path, args: &[&str]) -> RunResult {
-    let setup = setup();
-    let name = exe
-        .file_name()
-        .and_then(|n| n.to_str())
-        .expect("program name");
-    let stdout_path = setup.out_dir.join(format!("{name}.stdout"));
-    let stderr_path = setup.out_dir.join(format!("{name}.stderr"));
-    let mut cmd = Command::new(exe);
-    cmd.args(args)
-        .current_dir(&setup.out_dir)
-        .env("ASAN_OPTIONS", ASAN_OPTIONS)
-        .env("UBSAN_OPTIONS", UBSAN_OPTIONS);
-    // cargo test puts target/<profile>/deps on the library search path, which
-    // would win over the rpath (DT_RUNPATH); put our snapshot first.
-    for var in ["LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"] {
-        let mut path = setup.lib_dir.clone().into_os_string();
-        if let Some(old) = std::env::var_os(var).filter(|v| !v.is_empty()) {
-            path.push(":");
-            path.push(old);
-        }
-        cmd.env(var, path);
-    }
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&stdout_path).expect("create the stdout log"))
-        .stderr(fs::File::create(&stderr_path).expect("create the stderr log"))
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not start {}: {e}", exe.display()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the program") {
-            break status;
-        }
-        if start.elapsed() > RUN_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{} did not finish in {RUN_TIMEOUT:?}", exe.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    RunResult {
-        status,
-        stdout: fs::read_to_string(&stdout_path).unwrap_or_default(),
-        stderr: fs::read_to_string(&stderr_path).unwrap_or_default(),
-    }
-}
-
 /// Builds `source` with `linkage`, runs it, and asserts exit status 0.
 fn build_and_run(lang: Lang, source: &str, linkage: Linkage) {
     let Some(exe) = build_program(lang, source, linkage, "") else {
         return;
     };
-    let result = run_program(&exe, &[]);
+    let result = run_program(&exe, &[], &setup().out_dir, &setup().lib_dir);
     assert!(
         result.status.success(),
         "{} exited with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
@@ -567,7 +499,7 @@ fn known_bug_callback_reentrancy_cpp() {
     ) else {
         return;
     };
-    let result = run_program(&exe, &["--known-bugs"]);
+    let result = run_program(&exe, &["--known-bugs"], &setup().out_dir, &setup().lib_dir);
     assert!(
         result.status.success(),
         "{} --known-bugs exited with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",

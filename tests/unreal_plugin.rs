@@ -32,9 +32,8 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 mod support;
 use support::*;
@@ -44,8 +43,6 @@ const MODULE_DIR: &str = "unreal_plugin/LevelStreamingManager/Source/LevelStream
 const CORE_TEST: &str = "tests/unreal/core_wrapper_test.cpp";
 const SHIM_DIR: &str = "tests/unreal/shim";
 const PACKAGE_SCRIPT: &str = "scripts/package-plugin.sh";
-/// A program that runs longer than this is killed and the test fails.
-const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 
 const CXX_FLAGS: &[&str] = &[
     "-std=c++17",
@@ -240,17 +237,6 @@ fn main_compiler() -> Option<&'static Compiler> {
     }
 }
 
-fn show(cmd: &Command) -> String {
-    let mut parts: Vec<OsString> = vec![cmd.get_program().to_os_string()];
-    parts.extend(cmd.get_args().map(|a| a.to_os_string()));
-    parts
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Runs a compiler command; `Err` carries the command line and its output.
 fn try_compile(mut cmd: Command) -> Result<(), String> {
     let line = show(&cmd);
     let out = cmd
@@ -324,64 +310,9 @@ fn build_core_test(compiler: &Compiler, linkage: Linkage) -> PathBuf {
     exe
 }
 
-struct RunResult {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs a built program with the sanitizer options and the library snapshot first on
-/// the library path (cargo test puts target/<profile>/deps there, which would win over
-/// the rpath), output captured to files.
-fn run_program(exe: &Path, args: &[&str]) -> RunResult {
-    let setup = setup();
-    let name = exe
-        .file_name()
-        .and_then(|n| n.to_str())
-        .expect("program name");
-    let stdout_path = setup.out_dir.join(format!("{name}.stdout"));
-    let stderr_path = setup.out_dir.join(format!("{name}.stderr"));
-    let mut cmd = Command::new(exe);
-    cmd.args(args)
-        .current_dir(&setup.out_dir)
-        .env("ASAN_OPTIONS", ASAN_OPTIONS)
-        .env("UBSAN_OPTIONS", UBSAN_OPTIONS);
-    for var in ["LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"] {
-        let mut path = setup.lib_dir.clone().into_os_string();
-        if let Some(old) = std::env::var_os(var).filter(|v| !v.is_empty()) {
-            path.push(":");
-            path.push(old);
-        }
-        cmd.env(var, path);
-    }
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&stdout_path).expect("create the stdout log"))
-        .stderr(fs::File::create(&stderr_path).expect("create the stderr log"))
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not start {}: {e}", exe.display()));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the program") {
-            break status;
-        }
-        if start.elapsed() > RUN_TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{} did not finish in {RUN_TIMEOUT:?}", exe.display());
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    RunResult {
-        status,
-        stdout: fs::read_to_string(&stdout_path).unwrap_or_default(),
-        stderr: fs::read_to_string(&stderr_path).unwrap_or_default(),
-    }
-}
-
 fn build_and_run_core_test(compiler: &Compiler, linkage: Linkage) {
     let exe = build_core_test(compiler, linkage);
-    let result = run_program(&exe, &[]);
+    let result = run_program(&exe, &[], &setup().out_dir, &setup().lib_dir);
     assert!(
         result.status.success(),
         "{} exited with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
@@ -804,8 +735,16 @@ fn generate_for_header(header: &Path) -> Result<Option<GeneratedHeader>, String>
     }))
 }
 
+/// The UHT stand-ins, generated once per process: the tests that use them run in parallel
+/// threads, and regenerating would delete the directory while another test compiles with it.
+fn uht_stand_ins() -> &'static (PathBuf, Vec<ReflectedType>) {
+    static STAND_INS: OnceLock<(PathBuf, Vec<ReflectedType>)> = OnceLock::new();
+    STAND_INS.get_or_init(generate_uht_stand_ins)
+}
+
 /// Writes every `*.generated.h` and `*.gen.cpp` of the plugin module into a fresh
-/// directory and returns it, with the reflected types found.
+/// directory and returns it, with the reflected types found. Call it through
+/// [`uht_stand_ins`].
 fn generate_uht_stand_ins() -> (PathBuf, Vec<ReflectedType>) {
     let dir = setup().out_dir.join("generated");
     let _ = fs::remove_dir_all(&dir);
@@ -912,12 +851,12 @@ fn compile_plugin_against_shim(config: &ShimConfig) {
     let Some(main) = main_compiler() else {
         return;
     };
-    let (generated, _) = generate_uht_stand_ins();
+    let (generated, _) = uht_stand_ins();
     let sources = files_with_suffix(&manifest_path(MODULE_DIR), ".cpp");
     let mut failures = Vec::new();
     for compiler in std::iter::once(main).chain(setup().others.iter()) {
         for source in &sources {
-            let mut cmd = shim_command(compiler, config, &generated);
+            let mut cmd = shim_command(compiler, config, generated);
             cmd.arg(source);
             println!("unreal_plugin: {}", show(&cmd));
             if let Err(failure) = try_compile(cmd) {
@@ -956,7 +895,7 @@ fn plugin_headers_compile_on_their_own() {
     let Some(compiler) = main_compiler() else {
         return;
     };
-    let (generated, _) = generate_uht_stand_ins();
+    let (generated, _) = uht_stand_ins();
     let dir = setup().out_dir.join("header-alone");
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).expect("create the header-alone directory");
@@ -974,7 +913,7 @@ fn plugin_headers_compile_on_their_own() {
             ),
         )
         .expect("write the header-alone source");
-        let mut cmd = shim_command(compiler, &EDITOR_WINDOWS, &generated);
+        let mut cmd = shim_command(compiler, &EDITOR_WINDOWS, generated);
         cmd.arg(&source);
         if let Err(failure) = try_compile(cmd) {
             failures.push(format!("{}:\n{failure}", relative(header)));
@@ -990,7 +929,7 @@ fn plugin_headers_compile_on_their_own() {
 /// The reflected types the Blueprint API promises, and the shim check seeing them.
 #[test]
 fn plugin_declares_the_blueprint_types() {
-    let (_, types) = generate_uht_stand_ins();
+    let (_, types) = uht_stand_ins();
     let names: BTreeSet<&str> = types.iter().map(|t| t.name.as_str()).collect();
     for expected in [
         "ULevelStreamingManagerSubsystem",

@@ -1,17 +1,22 @@
 //! Shared by the tests that compile C and C++ programs against the real
 //! library (`c_api.rs`, `unreal_plugin.rs`): finding the cdylib and
 //! staticlib cargo built for this test run, snapshotting them, the system
-//! libraries a static link needs, and a lock so concurrent runs sharing a
-//! target directory wait for each other.
+//! libraries a static link needs, a lock so concurrent runs sharing a
+//! target directory wait for each other, and running a built program.
 
 #![allow(dead_code)]
 
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 pub const MANIFEST_DIR: &str = env!("CARGO_MANIFEST_DIR");
 pub const LIB_NAME: &str = "level_streaming";
+
+/// A program that runs longer than this is killed and the test fails.
+pub const RUN_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Compile and run programs under AddressSanitizer and UBSan.
 pub const SANITIZER_FLAGS: &[&str] = &["-fsanitize=address,undefined", "-fno-omit-frame-pointer"];
@@ -202,4 +207,70 @@ pub fn native_static_libs(tag: &str, out_dir: &Path) -> Vec<String> {
             .map(ToString::to_string)
             .collect()
     })
+}
+
+/// `cmd` as one line, for logs and failure messages.
+pub fn show(cmd: &Command) -> String {
+    let mut parts: Vec<OsString> = vec![cmd.get_program().to_os_string()];
+    parts.extend(cmd.get_args().map(std::ffi::OsStr::to_os_string));
+    parts
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub struct RunResult {
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs a built program in `out_dir` with the sanitizer options and `lib_dir` (the
+/// library snapshot) first on the library path, output captured to files in `out_dir`.
+pub fn run_program(exe: &Path, args: &[&str], out_dir: &Path, lib_dir: &Path) -> RunResult {
+    let name = exe
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("program name");
+    let stdout_path = out_dir.join(format!("{name}.stdout"));
+    let stderr_path = out_dir.join(format!("{name}.stderr"));
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .current_dir(out_dir)
+        .env("ASAN_OPTIONS", ASAN_OPTIONS)
+        .env("UBSAN_OPTIONS", UBSAN_OPTIONS);
+    // cargo test puts target/<profile>/deps on the library search path, which
+    // would win over the rpath (DT_RUNPATH); put our snapshot first.
+    for var in ["LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH"] {
+        let mut path = lib_dir.as_os_str().to_os_string();
+        if let Some(old) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            path.push(":");
+            path.push(old);
+        }
+        cmd.env(var, path);
+    }
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&stdout_path).expect("create the stdout log"))
+        .stderr(fs::File::create(&stderr_path).expect("create the stderr log"))
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {}: {e}", exe.display()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the program") {
+            break status;
+        }
+        if start.elapsed() > RUN_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{} did not finish in {RUN_TIMEOUT:?}", exe.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    RunResult {
+        status,
+        stdout: fs::read_to_string(&stdout_path).unwrap_or_default(),
+        stderr: fs::read_to_string(&stderr_path).unwrap_or_default(),
+    }
 }
