@@ -23,14 +23,16 @@
 //!   skipping the cell classes that were wholly within reach before.
 //! - **A branch-free f32 scan with an exact f64 fallback.** Lanes are flat
 //!   f32 arrays relative to a per-source origin (which moves only on a
-//!   teleport or after 32 km): the centre, four squared thresholds (surely
-//!   within / surely beyond the load and the unload distance, widened by a
-//!   tolerance ten times the f32 error) and the *safe interval* of squared
+//!   teleport or after 32 km): the centre, the load and unload reach, a
+//!   tolerance far above the f32 error, and the *safe interval* of squared
 //!   distances in which the lane's zone cannot have changed. Each frame a
 //!   vectorised loop checks every lane against its interval (two compares);
-//!   a lane outside it is re-classified, and if it is too close to a
-//!   boundary to call in f32 it is decided with the same f64 formula as the
-//!   brute-force rule. The decision is therefore exactly the wanting rule.
+//!   a lane outside it is re-classified against squared thresholds (surely
+//!   within / surely beyond each reach, widened by the tolerance), and if it
+//!   is too close to a boundary to call in f32 it is decided with the same
+//!   f64 formula as the brute-force rule. The decision is therefore exactly
+//!   the wanting rule. Building lanes (a teleport builds a thousand) is an
+//!   f64 pass per lane followed by a vectorised classification.
 //! - **Counts, not minima.** Each volume counts the sources (capsules, with
 //!   velocity look-ahead) that have it inside the load distance and inside
 //!   the unload distance. The wanting rule then reads: wants if the first
@@ -639,7 +641,7 @@ impl WantingIndex {
             let margin = self.margin;
             for t in &mut self.trackers {
                 if t.finite && t.reaches(g, margin) {
-                    let lane = t.lane(slot, g, margin);
+                    let lane = t.lane(slot, g);
                     t.lanes.push(&lane);
                     contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
                 }

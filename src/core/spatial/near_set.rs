@@ -4,14 +4,15 @@
 //!
 //! Each lane keeps the volume centre relative to the source's *origin* (a
 //! fixed point that moves only on a teleport or after a long walk, so lanes
-//! survive re-anchoring), four squared thresholds (surely within / surely
-//! beyond the load and the unload distance, widened by a tolerance far above
-//! the f32 error), and the *safe interval* of squared distances in which its
-//! zone cannot have changed. The per-frame scan only checks that interval
-//! (two comparisons a lane); a lane outside it is re-classified, and decided
-//! in f64 with the brute-force formula when its class is uncertain.
+//! survive re-anchoring), its load and unload reach, a tolerance far above
+//! the f32 error of the scan, and the *safe interval* of squared distances
+//! in which its zone cannot have changed. The per-frame scan only checks
+//! that interval (two comparisons a lane); a lane outside it is
+//! re-classified against its thresholds (surely within / surely beyond each
+//! reach, widened by the tolerance), and decided in f64 with the
+//! brute-force formula when it is too close to a boundary to call.
 
-use super::geometry::ReachTest;
+use super::geometry::{Geometry, ReachTest};
 use super::{exact_zone, max_abs, SourceShape, VolumeGeom, BAND, INSIDE, OUTSIDE};
 use crate::core::types::Vec3;
 
@@ -23,33 +24,31 @@ pub(super) struct Lane {
     z: f32,
     safe_lo: f32,
     safe_hi: f32,
-    load_lo: f32,
-    load_hi: f32,
-    unload_lo: f32,
-    unload_hi: f32,
-    drop_lo: f32,
+    /// `radius + load` and `radius + unload`, rounded to nearest.
+    reach_load: f32,
+    reach_unload: f32,
+    /// How far the scan's f32 distance may be trusted (rounded up).
+    tol: f32,
     pub(super) slot: u32,
     pub(super) zone: u8,
 }
 
-/// `x` rounded to f32 downwards (by a margin far above f32's rounding).
-fn f32_below(x: f64) -> f32 {
-    let v = (x * (1.0 - 1e-6)) as f32;
-    if v.is_finite() {
-        v
-    } else {
-        f32::MAX
-    }
-}
+/// Relative slack of the squared thresholds: far above the few f32
+/// roundings that compute them (each at most 6e-8).
+const SQUARE_SLACK: f32 = 1e-6;
 
-/// `x` rounded to f32 upwards.
-fn f32_above(x: f64) -> f32 {
-    let v = (x * (1.0 + 1e-6)) as f32;
-    if v.is_finite() {
-        v
-    } else {
-        f32::MAX
-    }
+/// The squared thresholds of a reach `r` with tolerance `tol`: at or below
+/// the first the distance is surely within `r`, above the second surely
+/// beyond. The first is negative when nothing is surely within.
+#[inline(always)]
+fn thresholds(r: f32, tol: f32) -> (f32, f32) {
+    let (a, b) = (r - tol, r + tol);
+    let below = a * a * (1.0 - SQUARE_SLACK);
+    // A select, not a branch: a rebuild makes a thousand lanes in a row.
+    (
+        if a > 0.0 { below } else { -1.0 },
+        b * b * (1.0 + SQUARE_SLACK),
+    )
 }
 
 /// For one distance: 0 = surely within, 1 = too close to call, 2 = surely beyond.
@@ -58,91 +57,119 @@ fn side(d2: f32, lo: f32, hi: f32) -> u8 {
     (d2 > lo) as u8 + (d2 > hi) as u8
 }
 
+/// What a lane's squared distance says: whether the zone is sure in f32,
+/// the zone, and the safe interval around `d2` (zone and interval are
+/// meaningless when not sure). Branch free, so a batch of lanes vectorises.
+#[inline(always)]
+fn classify(d2: f32, reach_load: f32, reach_unload: f32, tol: f32) -> (bool, u8, f32, f32) {
+    let (load_lo, load_hi) = thresholds(reach_load, tol);
+    let (unload_lo, unload_hi) = thresholds(reach_unload, tol);
+    let load = side(d2, load_lo, load_hi);
+    let unload = side(d2, unload_lo, unload_hi);
+    // An overflowing square (an absurd reach) leaves the lane to f64.
+    let sure = (load != 1) & (unload != 1) & (unload_hi < f32::INFINITY);
+    const _: () = assert!(INSIDE == 0 && BAND == 1 && OUTSIDE == 2);
+    let zone = (load != 0) as u8 * (1 + (unload == 2) as u8);
+    let (a_lo, a_hi) = if load == 0 {
+        (f32::NEG_INFINITY, load_lo)
+    } else {
+        (load_hi, f32::INFINITY)
+    };
+    let (b_lo, b_hi) = if unload == 0 {
+        (f32::NEG_INFINITY, unload_lo)
+    } else {
+        (unload_hi, f32::INFINITY)
+    };
+    (sure, zone, a_lo.max(b_lo), a_hi.min(b_hi))
+}
+
+/// The safe interval a lane gets: `classify`'s when sure, else an empty one
+/// (the lane is settled in f64 at every scan until it is sure again).
+#[inline(always)]
+fn safe_interval(sure: bool, lo: f32, hi: f32) -> (f32, f32) {
+    if sure {
+        (lo, hi)
+    } else {
+        (f32::INFINITY, f32::INFINITY)
+    }
+}
+
+/// Where a tracker's lanes are measured from and what their tolerances
+/// assume: the origin, how far any point of the source's shape gets from it
+/// until the origin changes, and whether the lanes are all decided in f64.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct LaneFrame {
+    pub(super) origin: Vec3,
+    pub(super) extent: f64,
+    pub(super) exact_only: bool,
+}
+
+impl LaneFrame {
+    /// A lane's centre relative to the origin (f64), its distance from the
+    /// origin, and its tolerance. The scan's f32 distance is within ~1e-6
+    /// of the magnitudes involved; the f64 subtractions within ~1e-16 of
+    /// the absolute coordinates.
+    #[inline(always)]
+    fn place(&self, g: &VolumeGeom) -> (Vec3, f64, f32) {
+        let o = &self.origin;
+        let c = Vec3::new(g.center.x - o.x, g.center.y - o.y, g.center.z - o.z);
+        let dist = c.length();
+        let scale = dist + self.extent + g.radius + g.unload;
+        let magnitude = o.x.abs().max(o.y.abs()).max(o.z.abs()) + scale;
+        let tol = 1e-5 * scale + 1e-14 * magnitude + 1e-4;
+        (c, dist, (tol * (1.0 + 1e-6)) as f32)
+    }
+}
+
 impl Lane {
-    /// A lane for `g` relative to `origin`. `zone(distance)` gives its exact
-    /// zone for the current shape, told the f64 distance from the origin to
-    /// the centre (which is the brute-force distance, bit for bit, when the
-    /// shape is a point at the origin). `extent` bounds how far any point of
-    /// the source's shape gets from the origin until the origin changes.
+    /// A lane for `g` in `frame`, classified for `rel`. `zone(distance)`
+    /// gives its exact zone for the current shape, told the f64 distance
+    /// from the origin to the centre (which is the brute-force distance, bit
+    /// for bit, when the shape is a point at the origin).
     pub(super) fn new(
         slot: u32,
         g: &VolumeGeom,
-        (origin, extent, margin): (&Vec3, f64, f64),
+        frame: &LaneFrame,
         rel: &RelShape,
         zone: impl FnOnce(f64) -> u8,
-        exact_only: bool,
     ) -> Lane {
-        let c = Vec3::new(
-            g.center.x - origin.x,
-            g.center.y - origin.y,
-            g.center.z - origin.z,
+        let mut lane = Lane::unclassified(slot, g, frame, zone);
+        let d2 = rel.d2(lane.x, lane.y, lane.z);
+        let (sure, class_zone, lo, hi) = lane.classify(d2);
+        let sure = sure && !frame.exact_only;
+        debug_assert!(
+            !sure || class_zone == lane.zone,
+            "f32 class disagrees with f64"
         );
-        let dist = c.length();
-        // The scan's f32 distance is within ~1e-6 of these magnitudes; the
-        // f64 subtractions above within ~1e-16 of the absolute coordinates.
-        let scale = dist + extent + g.radius + g.unload;
-        let magnitude = origin.x.abs().max(origin.y.abs()).max(origin.z.abs()) + scale;
-        let tol = 1e-5 * scale + 1e-14 * magnitude + 1e-4;
-        let below = |r: f64| {
-            if r - tol > 0.0 {
-                f32_below((r - tol) * (r - tol))
-            } else {
-                -1.0
-            }
-        };
-        let above = |r: f64| f32_above((r + tol) * (r + tol));
-        let (rl, ru) = (g.radius + g.load, g.radius + g.unload);
-        let mut lane = Lane {
+        (lane.safe_lo, lane.safe_hi) = safe_interval(sure, lo, hi);
+        lane
+    }
+
+    /// A lane with an empty safe interval (see [`NearSet::extend_with`]).
+    #[inline(always)]
+    fn unclassified(
+        slot: u32,
+        g: &VolumeGeom,
+        frame: &LaneFrame,
+        zone: impl FnOnce(f64) -> u8,
+    ) -> Lane {
+        let (c, dist, tol) = frame.place(g);
+        Lane {
             x: c.x as f32,
             y: c.y as f32,
             z: c.z as f32,
             safe_lo: f32::INFINITY,
             safe_hi: f32::INFINITY,
-            load_lo: below(rl),
-            load_hi: above(rl),
-            unload_lo: below(ru),
-            unload_hi: above(ru),
-            drop_lo: above(ru + margin),
+            reach_load: (g.radius + g.load) as f32,
+            reach_unload: (g.radius + g.unload) as f32,
+            tol,
             slot,
             zone: zone(dist),
-        };
-        if exact_only {
-            return lane;
         }
-        let d2 = rel.d2(lane.x, lane.y, lane.z);
-        if let Some((class_zone, lo, hi)) = lane.classify(d2) {
-            debug_assert_eq!(class_zone, lane.zone, "f32 class disagrees with f64");
-            lane.safe_lo = lo;
-            lane.safe_hi = hi;
-        }
-        lane
     }
 
-    /// The sure zone for `d2` and its safe interval, or None when `d2` is
-    /// too close to a boundary to call in f32.
-    fn classify(&self, d2: f32) -> Option<(u8, f32, f32)> {
-        let load = side(d2, self.load_lo, self.load_hi);
-        let unload = side(d2, self.unload_lo, self.unload_hi);
-        if load == 1 || unload == 1 {
-            return None;
-        }
-        let zone = if load == 0 {
-            INSIDE
-        } else if unload == 2 {
-            OUTSIDE
-        } else {
-            BAND
-        };
-        let interval = |side: u8, lo: f32, hi: f32| {
-            if side == 0 {
-                (f32::NEG_INFINITY, lo)
-            } else {
-                (hi, f32::INFINITY)
-            }
-        };
-        let (a_lo, a_hi) = interval(load, self.load_lo, self.load_hi);
-        let (b_lo, b_hi) = interval(unload, self.unload_lo, self.unload_hi);
-        Some((zone, a_lo.max(b_lo), a_hi.min(b_hi)))
+    fn classify(&self, d2: f32) -> (bool, u8, f32, f32) {
+        classify(d2, self.reach_load, self.reach_unload, self.tol)
     }
 }
 
@@ -213,7 +240,7 @@ impl RelShape {
 /// fields of [`Lane`], one array each, always one entry per lane.
 macro_rules! columns {
     ($apply:ident) => {
-        $apply!(x y z safe_lo safe_hi load_lo load_hi unload_lo unload_hi drop_lo slot zone)
+        $apply!(x y z safe_lo safe_hi reach_load reach_unload tol slot zone)
     };
 }
 
@@ -228,15 +255,11 @@ pub(super) struct NearSet {
     /// The zone holds while `safe_lo < d^2 <= safe_hi`.
     safe_lo: Vec<f32>,
     safe_hi: Vec<f32>,
-    /// `d^2` at or below which the lane is surely within the load distance
-    /// (negative: never sure).
-    load_lo: Vec<f32>,
-    /// `d^2` above which it is surely beyond the load distance.
-    load_hi: Vec<f32>,
-    unload_lo: Vec<f32>,
-    unload_hi: Vec<f32>,
-    /// `d^2` of the anchor above which the volume surely left the near set.
-    drop_lo: Vec<f32>,
+    /// `radius + load`, `radius + unload` and the f32 tolerance: a
+    /// re-classification derives its thresholds from them.
+    reach_load: Vec<f32>,
+    reach_unload: Vec<f32>,
+    tol: Vec<f32>,
     slot: Vec<u32>,
     /// The exact zone this source contributes to the volume's counts.
     zone: Vec<u8>,
@@ -263,19 +286,44 @@ fn flag_unsafe(
     }
 }
 
-/// Flags the lanes whose squared distance exceeds `limit`.
+/// Flags the lanes whose squared distance surely exceeds their unload
+/// reach plus `margin`.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 fn flag_beyond(
     (x, y, z): (&[f32], &[f32], &[f32]),
-    limit: &[f32],
+    (reach, tol): (&[f32], &[f32]),
+    margin: f32,
     flags: &mut [u8],
     d2: impl Fn(f32, f32, f32) -> f32,
 ) {
     let n = flags.len();
-    let (x, y, z, limit) = (&x[..n], &y[..n], &z[..n], &limit[..n]);
+    let (x, y, z, reach, tol) = (&x[..n], &y[..n], &z[..n], &reach[..n], &tol[..n]);
     for i in 0..n {
-        flags[i] = (d2(x[i], y[i], z[i]) > limit[i]) as u8;
+        let (_, limit) = thresholds(reach[i] + margin, tol[i]);
+        flags[i] = (d2(x[i], y[i], z[i]) > limit) as u8;
+    }
+}
+
+/// Sets the safe intervals of lanes from their squared distance (see
+/// [`classify`]); all empty with `exact_only`.
+#[allow(clippy::needless_range_loop, clippy::type_complexity)]
+#[inline(always)]
+fn classify_lanes(
+    (x, y, z): (&[f32], &[f32], &[f32]),
+    (reach_load, reach_unload, tol): (&[f32], &[f32], &[f32]),
+    (safe_lo, safe_hi): (&mut [f32], &mut [f32]),
+    exact_only: bool,
+    d2: impl Fn(f32, f32, f32) -> f32,
+) {
+    let n = safe_lo.len();
+    let (x, y, z) = (&x[..n], &y[..n], &z[..n]);
+    let (reach_load, reach_unload, tol) = (&reach_load[..n], &reach_unload[..n], &tol[..n]);
+    let safe_hi = &mut safe_hi[..n];
+    for i in 0..n {
+        let d2 = d2(x[i], y[i], z[i]);
+        let (sure, _, lo, hi) = classify(d2, reach_load[i], reach_unload[i], tol[i]);
+        (safe_lo[i], safe_hi[i]) = safe_interval(sure & !exact_only, lo, hi);
     }
 }
 
@@ -327,6 +375,67 @@ impl NearSet {
         self.zone[i]
     }
 
+    /// Appends a lane for each of `slots`, classified for `rel`;
+    /// `zone(g, distance)` is as for [`Lane::new`]. A rebuild makes a
+    /// thousand lanes in a row: the f64 part goes lane by lane, writing the
+    /// columns in place, then the classification runs vectorised over them.
+    pub(super) fn extend_with(
+        &mut self,
+        slots: &[u32],
+        geoms: &Geometry,
+        frame: &LaneFrame,
+        rel: &RelShape,
+        zone: impl Fn(&VolumeGeom, f64) -> u8,
+    ) {
+        let base = self.len();
+        let end = base + slots.len();
+        macro_rules! fill {
+            ($($column:ident)*) => {{
+                $(self.$column.resize(end, Default::default());)*
+                $(let $column = &mut self.$column[base..];)*
+                for (i, &slot) in slots.iter().enumerate() {
+                    let g = &geoms.get(slot);
+                    let lane = Lane::unclassified(slot, g, frame, |d| zone(g, d));
+                    $($column[i] = lane.$column;)*
+                }
+            }};
+        }
+        columns!(fill);
+        let coords = (&self.x[base..], &self.y[base..], &self.z[base..]);
+        let reaches = (
+            &self.reach_load[base..],
+            &self.reach_unload[base..],
+            &self.tol[base..],
+        );
+        let safe = (&mut self.safe_lo[base..], &mut self.safe_hi[base..]);
+        if rel.is_point() {
+            classify_lanes(coords, reaches, safe, frame.exact_only, |x, y, z| {
+                rel.point_d2(x, y, z)
+            });
+        } else {
+            classify_lanes(coords, reaches, safe, frame.exact_only, |x, y, z| {
+                rel.d2(x, y, z)
+            });
+        }
+        #[cfg(debug_assertions)]
+        for i in base..end {
+            let (sure, zone, ..) = self
+                .lane(i)
+                .classify(rel.d2(self.x[i], self.y[i], self.z[i]));
+            assert!(
+                !sure || zone == self.zone[i],
+                "f32 class disagrees with f64"
+            );
+        }
+    }
+
+    fn lane(&self, i: usize) -> Lane {
+        macro_rules! get {
+            ($($column:ident)*) => { Lane { $($column: self.$column[i],)* } };
+        }
+        columns!(get)
+    }
+
     /// Removes lane `i` (the last lane takes its place).
     pub(super) fn swap_remove(&mut self, i: usize) {
         macro_rules! swap_remove {
@@ -369,18 +478,11 @@ impl NearSet {
         exact_only: bool,
         exact: impl FnOnce(u32) -> u8,
     ) -> (u8, u8) {
-        macro_rules! get {
-            ($($column:ident)*) => { Lane { $($column: self.$column[i],)* } };
-        }
-        let lane = columns!(get);
-        let d2 = rel.d2(lane.x, lane.y, lane.z);
-        let sure = if exact_only { None } else { lane.classify(d2) };
-        let (zone, lo, hi) = match sure {
-            Some(sure) => sure,
-            None => (exact(lane.slot), f32::INFINITY, f32::INFINITY),
-        };
-        self.safe_lo[i] = lo;
-        self.safe_hi[i] = hi;
+        let lane = self.lane(i);
+        let (sure, zone, lo, hi) = lane.classify(rel.d2(lane.x, lane.y, lane.z));
+        let sure = sure && !exact_only;
+        let zone = if sure { zone } else { exact(lane.slot) };
+        (self.safe_lo[i], self.safe_hi[i]) = safe_interval(sure, lo, hi);
         self.zone[i] = zone;
         (lane.zone, zone)
     }
@@ -403,13 +505,21 @@ impl NearSet {
     }
 
     /// Calls `f(lane)`, in increasing order, for every lane whose volume
-    /// surely cannot be reached from the anchor `rel` (its squared distance
-    /// exceeds `drop_lo`).
-    pub(super) fn for_each_unreachable(&mut self, rel: &RelShape, f: impl FnMut(usize)) {
+    /// surely cannot be reached from a shape within `margin` of the anchor
+    /// `rel`.
+    pub(super) fn for_each_unreachable(
+        &mut self,
+        rel: &RelShape,
+        margin: f64,
+        f: impl FnMut(usize),
+    ) {
         let n = self.len();
         self.flags.resize(n, 0);
         let coords = (&self.x[..], &self.y[..], &self.z[..]);
-        flag_beyond(coords, &self.drop_lo, &mut self.flags, |x, y, z| {
+        let reach = (&self.reach_unload[..], &self.tol[..]);
+        // Rounded up: over-keeping a lane is harmless.
+        let margin = (margin * (1.0 + 1e-6)) as f32;
+        flag_beyond(coords, reach, margin, &mut self.flags, |x, y, z| {
             rel.d2(x, y, z)
         });
         visit_flags(&self.flags, f);
@@ -435,18 +545,15 @@ pub(super) struct Tracker {
     /// whose reach the source can enter while both ends of its shape stay
     /// within the margin of this shape's ends.
     pub(super) anchor: SourceShape,
-    /// Lanes are relative to this point.
-    pub(super) origin: Vec3,
-    /// How far from the origin the shape may get before the lanes are
-    /// rebuilt around a new origin (their tolerances assume it).
-    pub(super) extent: f64,
+    /// Lanes are relative to `frame.origin`; `frame.extent` is how far from
+    /// it the shape may get before the lanes are rebuilt around a new origin
+    /// (their tolerances assume it); with `frame.exact_only` (an absurd
+    /// look-ahead, too long for the f32 scan) every lane is decided in f64.
+    pub(super) frame: LaneFrame,
     /// Whether the lanes were built for the current origin (false: none yet).
     pub(super) has_origin: bool,
     /// False when the shape is not finite: it tracks (and wants) nothing.
     pub(super) finite: bool,
-    /// The extent is too large for the f32 scan (an absurd look-ahead):
-    /// every lane is decided in f64.
-    pub(super) exact_only: bool,
     pub(super) lanes: NearSet,
     /// The previous near set, kept for its capacity.
     pub(super) spare: NearSet,
@@ -457,11 +564,13 @@ impl Tracker {
         Tracker {
             shape,
             anchor: shape,
-            origin: shape.start,
-            extent: 0.0,
+            frame: LaneFrame {
+                origin: shape.start,
+                extent: 0.0,
+                exact_only: false,
+            },
             has_origin: false,
             finite: false,
-            exact_only: false,
             lanes: NearSet::default(),
             spare: NearSet::default(),
         }
@@ -480,16 +589,9 @@ impl Tracker {
     }
 
     /// A fresh lane for a volume, for the current shape.
-    pub(super) fn lane(&self, slot: u32, g: &VolumeGeom, margin: f64) -> Lane {
-        let rel = RelShape::new(&self.shape, &self.origin);
-        Lane::new(
-            slot,
-            g,
-            (&self.origin, self.extent, margin),
-            &rel,
-            |_| exact_zone(&self.shape, g),
-            self.exact_only,
-        )
+    pub(super) fn lane(&self, slot: u32, g: &VolumeGeom) -> Lane {
+        let rel = RelShape::new(&self.shape, &self.frame.origin);
+        Lane::new(slot, g, &self.frame, &rel, |_| exact_zone(&self.shape, g))
     }
 
     pub(super) fn memory_bytes(&self) -> usize {

@@ -3,10 +3,10 @@
 //! per-frame scan of the near set.
 
 use super::geometry::ReachTest;
-use super::near_set::{Lane, RelShape, Tracker};
+use super::near_set::{LaneFrame, RelShape, Tracker};
 use super::{
-    contribute, exact_zone, rezone, zone_of_gap, SourceShape, WantingIndex, MAX_F32_SCAN_EXTENT,
-    ORIGIN_RANGE, OUTSIDE, SEEN,
+    contribute, exact_zone, rezone, zone_of_gap, SourceShape, VolumeGeom, WantingIndex,
+    MAX_F32_SCAN_EXTENT, ORIGIN_RANGE, OUTSIDE, SEEN,
 };
 use crate::core::types::Vec3;
 
@@ -26,7 +26,7 @@ impl WantingIndex {
         tracker.anchor = shape;
         tracker.finite = shape.is_finite();
         let length = shape.length();
-        let from_origin = shape.start.distance(&tracker.origin);
+        let from_origin = shape.start.distance(&tracker.frame.origin);
         // A jump past the reach of the old near set (a teleport) shares no
         // lanes with the new one: rebuilding around a new origin is cheaper
         // than dropping them one by one.
@@ -35,15 +35,18 @@ impl WantingIndex {
             && tracker.finite
             && !jumped
             && from_origin <= ORIGIN_RANGE
-            && from_origin + length + 2.0 * margin <= tracker.extent;
+            && from_origin + length + 2.0 * margin <= tracker.frame.extent;
         if keep_origin {
             self.refresh_near_set(t, &previous);
             self.scan(t);
         } else {
-            tracker.origin = shape.start;
-            tracker.extent = ORIGIN_RANGE + 2.0 * (length + 2.0 * margin);
+            let extent = ORIGIN_RANGE + 2.0 * (length + 2.0 * margin);
+            tracker.frame = LaneFrame {
+                origin: shape.start,
+                extent,
+                exact_only: extent > MAX_F32_SCAN_EXTENT,
+            };
             tracker.has_origin = tracker.finite;
-            tracker.exact_only = tracker.extent > MAX_F32_SCAN_EXTENT;
             self.rebuild_near_set(t);
         }
         // Steady state allocates nothing: keep room to grow.
@@ -101,13 +104,13 @@ impl WantingIndex {
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
-        let rel = RelShape::new(&tracker.anchor, &tracker.origin);
+        let rel = RelShape::new(&tracker.anchor, &tracker.frame.origin);
         let mut list = std::mem::take(&mut self.pending);
         list.clear();
-        if !tracker.exact_only {
+        if !tracker.frame.exact_only {
             tracker
                 .lanes
-                .for_each_unreachable(&rel, |i| list.push(i as u32));
+                .for_each_unreachable(&rel, self.margin, |i| list.push(i as u32));
         }
         // Backwards, so swapping the last lane into a removed place keeps
         // the remaining indices valid.
@@ -131,7 +134,7 @@ impl WantingIndex {
         self.flags = flags;
         list.retain(|&slot| marks[slot as usize] == 0);
         for &slot in &list {
-            let lane = tracker.lane(slot, &self.geoms.get(slot), self.margin);
+            let lane = tracker.lane(slot, &self.geoms.get(slot));
             contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
             tracker.lanes.push(&lane);
         }
@@ -146,7 +149,6 @@ impl WantingIndex {
     /// New origin: every lane is built again; zones are compared with the
     /// old near set so that only real changes touch the counts.
     fn rebuild_near_set(&mut self, t: usize) {
-        let margin = self.margin;
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
@@ -158,41 +160,36 @@ impl WantingIndex {
         }
         if tracker.finite {
             let shape = tracker.shape;
-            let rel = RelShape::new(&shape, &tracker.origin);
+            let rel = RelShape::new(&shape, &tracker.frame.origin);
             let mut found = std::mem::take(&mut self.pending);
             found.clear();
             let mut flags = std::mem::take(&mut self.flags);
             self.find_reaching(&shape, None, &mut flags, &mut found);
             self.flags = flags;
-            for &slot in &found {
-                let g = &self.geoms.get(slot);
+            // The origin is the shape's start: for a point, a lane's distance
+            // is the brute-force one (one square root, not two).
+            let point = shape.start == shape.end;
+            let zone = |g: &VolumeGeom, d: f64| {
+                if point {
+                    let zone = zone_of_gap((d - g.radius).max(0.0), g);
+                    debug_assert_eq!(zone, exact_zone(&shape, g));
+                    zone
+                } else {
+                    exact_zone(&shape, g)
+                }
+            };
+            let frame = tracker.frame;
+            tracker
+                .lanes
+                .extend_with(&found, &self.geoms, &frame, &rel, zone);
+            for (_, slot, zone) in tracker.lanes.entries() {
                 let mark = marks[slot as usize];
                 let was = if mark != 0 {
                     old.zone(mark as usize - 1)
                 } else {
                     OUTSIDE
                 };
-                // The origin is the shape's start: for a point, the lane's
-                // distance is the brute-force one (one square root, not two).
-                let point = shape.start == shape.end;
-                let lane = Lane::new(
-                    slot,
-                    g,
-                    (&tracker.origin, tracker.extent, margin),
-                    &rel,
-                    |d| {
-                        if point {
-                            let zone = zone_of_gap((d - g.radius).max(0.0), g);
-                            debug_assert_eq!(zone, exact_zone(&shape, g));
-                            zone
-                        } else {
-                            exact_zone(&shape, g)
-                        }
-                    },
-                    tracker.exact_only,
-                );
-                rezone(&mut self.states, &mut self.touched, slot, was, lane.zone);
-                tracker.lanes.push(&lane);
+                rezone(&mut self.states, &mut self.touched, slot, was, zone);
                 marks[slot as usize] = SEEN;
             }
             self.pending = found;
@@ -225,8 +222,8 @@ impl WantingIndex {
         } = self;
         let tracker = &mut trackers[t];
         let shape = tracker.shape;
-        let rel = RelShape::new(&shape, &tracker.origin);
-        let exact_only = tracker.exact_only;
+        let rel = RelShape::new(&shape, &tracker.frame.origin);
+        let exact_only = tracker.frame.exact_only;
         pending.clear();
         if exact_only {
             pending.extend(0..tracker.lanes.len() as u32);
