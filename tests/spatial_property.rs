@@ -348,15 +348,27 @@ proptest! {
 /// look-ahead capsules.
 #[test]
 fn boundary_distances_are_decided_exactly() {
+    boundary_walk(Vec3::new(0.0, 0.0, 0.0));
+}
+
+/// The same far from the world origin, and high up: the f32 coordinates
+/// (relative to cells, to the source's origin, heights absolute) lose
+/// precision there, which the tolerances must cover.
+#[test]
+fn boundary_distances_far_out_are_decided_exactly() {
+    boundary_walk(Vec3::new(262_144.5, -190_000.25, 45_000.0));
+}
+
+fn boundary_walk(offset: Vec3) {
     use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
     let mut geoms = Vec::new();
     for i in 0..40 {
         let load = 150.0 + 37.25 * i as f64;
         geoms.push(VolumeGeom {
             center: Vec3::new(
-                700.0 * i as f64,
-                350.0 * (i % 7) as f64,
-                10.0 * (i % 3) as f64,
+                offset.x + 700.0 * i as f64,
+                offset.y + 350.0 * (i % 7) as f64,
+                offset.z + 10.0 * (i % 3) as f64,
             ),
             radius: 25.0 * (i % 5) as f64,
             load,

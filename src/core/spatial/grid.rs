@@ -238,15 +238,16 @@ impl CellMap {
         }
     }
 
-    /// Calls `f(cell box, class)` for every non-empty reach class, in the
-    /// cells around the box `lo..hi` (x, y), whose largest reach plus
-    /// `extra` can get to the box. `max_reach` bounds every class's reach.
-    pub(super) fn for_each_class_near(
+    /// Calls `f(cell box, list, in_reach)` for every cell around the box
+    /// `lo..hi` (x, y) with a non-empty reach class whose largest reach plus
+    /// `extra` can get to the box; bit `k` of `in_reach` tells class `k`.
+    /// `max_reach` bounds every class's reach.
+    pub(super) fn for_each_cell_near(
         &self,
         cell_size: f64,
         (lo, hi): ((f64, f64), (f64, f64)),
         (max_reach, extra): (f64, f64),
-        mut f: impl FnMut(&CellBox, &ClassList),
+        mut f: impl FnMut(&CellBox, &CellList, u8),
     ) {
         // Slack over f64 rounding at large coordinates.
         let magnitude = lo.0.abs().max(lo.1.abs()).max(hi.0.abs()).max(hi.1.abs());
@@ -270,10 +271,33 @@ impl CellMap {
             let gy = (cell.y0 - hi.1).max(lo.1 - cell.y1).max(0.0);
             let gap2 = gx * gx + gy * gy;
             let eps = 1.0 + 1e-8 * (gx + gy + magnitude + x0.abs() + y0.abs());
-            for class in &list.classes {
+            let mut in_reach = 0u8;
+            for (k, class) in list.classes.iter().enumerate() {
                 let bound = class.max_reach + extra + eps;
                 if !class.is_empty() && gap2 <= bound * bound {
-                    f(&cell, class);
+                    in_reach |= 1 << k;
+                }
+            }
+            if in_reach != 0 {
+                f(&cell, list, in_reach);
+            }
+        });
+    }
+
+    /// Calls `f(cell box, class)` for every non-empty reach class, in the
+    /// cells around the box `lo..hi` (x, y), whose largest reach plus
+    /// `extra` can get to the box. `max_reach` bounds every class's reach.
+    pub(super) fn for_each_class_near(
+        &self,
+        cell_size: f64,
+        bounds: ((f64, f64), (f64, f64)),
+        reach: (f64, f64),
+        mut f: impl FnMut(&CellBox, &ClassList),
+    ) {
+        self.for_each_cell_near(cell_size, bounds, reach, |cell, list, in_reach| {
+            for (k, class) in list.classes.iter().enumerate() {
+                if in_reach & (1 << k) != 0 {
+                    f(cell, class);
                 }
             }
         });

@@ -55,7 +55,7 @@ mod tracking;
 
 use super::types::Vec3;
 use super::volume::next_wants;
-use geometry::Geometry;
+use geometry::{Candidates, Geometry};
 use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
 use near_set::Tracker;
 
@@ -185,6 +185,10 @@ const ORIGIN_RANGE: f64 = 32768.0;
 /// Largest origin extent the f32 scan handles; beyond it (an absurd
 /// look-ahead) a source's lanes are all decided in f64.
 const MAX_F32_SCAN_EXTENT: f64 = 1e9;
+/// Volumes whose centre is farther than this many cells from the world
+/// origin (in x or y) are evaluated by brute force: the grid's cell numbers
+/// saturate well beyond it.
+const MAX_LISTED_CELLS: f64 = (1u64 << 48) as f64;
 /// Slots added, moved or removed since the last build after which the index
 /// lays itself out again (see [`WantingIndex::compact`]).
 const COMPACT_MIN: usize = 4096;
@@ -266,6 +270,8 @@ pub struct WantingIndex {
     touched: Vec<u32>,
     /// Lanes to settle in the current scan (scratch, kept for its capacity).
     pending: Vec<u32>,
+    /// Candidates of a grid query (scratch).
+    found: Candidates,
     /// Scratch of the grid query.
     flags: Vec<u8>,
     /// Slots added outside the build's runs since the last (re)build.
@@ -295,7 +301,7 @@ impl WantingIndex {
             cells: CellMap::default(),
             max_reach: 0.0,
             big: Vec::new(),
-            geoms: Geometry::default(),
+            geoms: Geometry::new(cell_size),
             run_slots: 0,
             ids: Vec::new(),
             states: Vec::new(),
@@ -305,6 +311,7 @@ impl WantingIndex {
             trackers: Vec::new(),
             touched: Vec::new(),
             pending: Vec::new(),
+            found: Candidates::default(),
             flags: Vec::new(),
             inserted_since_build: 0,
             tombstones: 0,
@@ -380,7 +387,7 @@ impl WantingIndex {
         // `order` holds positions in the input until the end.
         let mut order = vec![0u32; n];
         index.slot_of = vec![NIL; id_space];
-        index.geoms = Geometry::zeroed(n);
+        index.geoms = Geometry::zeroed(cell_size, n);
         let mut next = starts.clone();
         for (p, ((g, &k), &id)) in geoms.iter().zip(&keys).zip(ids).enumerate() {
             let slot = next[k as usize];
@@ -444,6 +451,9 @@ impl WantingIndex {
             && g.unload.is_finite()
             && g.load.is_finite()
             && g.reach() <= MAX_GRID_REACH_CELLS * self.cell_size
+            // Cells saturate far out (`cell_of`); the f32 mirror keeps
+            // coordinates relative to a cell, which must then be near.
+            && g.center.x.abs().max(g.center.y.abs()) < MAX_LISTED_CELLS * self.cell_size
     }
 
     fn cell(&self, g: &VolumeGeom) -> (i64, i64) {
@@ -580,8 +590,9 @@ impl WantingIndex {
 
     /// Approximate heap memory of the index in bytes, without the f64
     /// volume geometry it keeps in slot order (that is
-    /// [`geometry_bytes`](Self::geometry_bytes)): grid lists, per-volume
-    /// state, id maps and the sources' near sets.
+    /// [`geometry_bytes`](Self::geometry_bytes)): grid lists, the f32
+    /// geometry mirror the queries read, per-volume state, id maps and the
+    /// sources' near sets.
     pub fn memory_bytes(&self) -> usize {
         let trackers: usize = self.trackers.iter().map(Tracker::memory_bytes).sum();
         self.cells.memory_bytes()
@@ -594,13 +605,15 @@ impl WantingIndex {
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
             + self.flags.capacity()
+            + self.found.memory_bytes()
+            + self.geoms.mirror_bytes()
             + trackers
     }
 
     /// Heap memory of the index's copy of the volume geometry (f64, in slot
     /// order, read when a source is anchored and for exact decisions).
     pub fn geometry_bytes(&self) -> usize {
-        self.geoms.memory_bytes()
+        self.geoms.exact_bytes()
     }
 
     /// Adds volume `id` with geometry `g` (it must not be in the index).

@@ -12,7 +12,7 @@
 //! reach, widened by the tolerance), and decided in f64 with the
 //! brute-force formula when it is too close to a boundary to call.
 
-use super::geometry::{Geometry, ReachTest};
+use super::geometry::{Candidates, Geometry, ReachTest};
 use super::{exact_zone, max_abs, SourceShape, VolumeGeom, BAND, INSIDE, OUTSIDE};
 use crate::core::types::Vec3;
 
@@ -66,8 +66,8 @@ fn classify(d2: f32, reach_load: f32, reach_unload: f32, tol: f32) -> (bool, u8,
     let (unload_lo, unload_hi) = thresholds(reach_unload, tol);
     let load = side(d2, load_lo, load_hi);
     let unload = side(d2, unload_lo, unload_hi);
-    // An overflowing square (an absurd reach) leaves the lane to f64.
-    let sure = (load != 1) & (unload != 1) & (unload_hi < f32::INFINITY);
+    // An overflowing square or distance (absurd sizes) leaves the lane to f64.
+    let sure = (load != 1) & (unload != 1) & (unload_hi < f32::INFINITY) & !d2.is_nan();
     const _: () = assert!(INSIDE == 0 && BAND == 1 && OUTSIDE == 2);
     let zone = (load != 0) as u8 * (1 + (unload == 2) as u8);
     let (a_lo, a_hi) = if load == 0 {
@@ -102,22 +102,35 @@ pub(super) struct LaneFrame {
     pub(super) origin: Vec3,
     pub(super) extent: f64,
     pub(super) exact_only: bool,
+    /// What every lane's tolerance scale includes besides its own distance
+    /// and reach: the extent, a cell (the grid mirror's coordinates are
+    /// relative to cells) and the origin's height twice (heights are
+    /// absolute in the mirror).
+    base: f32,
+    /// The origin's largest absolute coordinate.
+    magnitude: f32,
 }
 
 impl LaneFrame {
-    /// A lane's centre relative to the origin (f64), its distance from the
-    /// origin, and its tolerance. The scan's f32 distance is within ~1e-6
-    /// of the magnitudes involved; the f64 subtractions within ~1e-16 of
-    /// the absolute coordinates.
+    pub(super) fn new(origin: Vec3, extent: f64, exact_only: bool, cell_size: f64) -> Self {
+        LaneFrame {
+            origin,
+            extent,
+            exact_only,
+            base: ((extent + cell_size + 2.0 * origin.z.abs()) * (1.0 + 1e-6)) as f32,
+            magnitude: (max_abs(&origin) * (1.0 + 1e-6)) as f32,
+        }
+    }
+
+    /// A lane's tolerance: how far its f32 distance may be from the exact
+    /// one, with a wide margin. The lane's coordinates (f32, relative to
+    /// the origin) are within ~1e-7 of `dist + base` of the exact ones, and
+    /// the scan's arithmetic adds as much; `1e-5` of the scale is a hundred
+    /// times that. Any over-estimate is sound (more lanes settle in f64).
     #[inline(always)]
-    fn place(&self, g: &VolumeGeom) -> (Vec3, f64, f32) {
-        let o = &self.origin;
-        let c = Vec3::new(g.center.x - o.x, g.center.y - o.y, g.center.z - o.z);
-        let dist = c.length();
-        let scale = dist + self.extent + g.radius + g.unload;
-        let magnitude = o.x.abs().max(o.y.abs()).max(o.z.abs()) + scale;
-        let tol = 1e-5 * scale + 1e-14 * magnitude + 1e-4;
-        (c, dist, (tol * (1.0 + 1e-6)) as f32)
+    fn tol(&self, dist: f32, reach_unload: f32) -> f32 {
+        let scale = dist * (1.0 + 1e-5) + self.base + reach_unload;
+        (1e-5 * scale + 1e-14 * (self.magnitude + scale) + 1e-4) * (1.0 + 1e-5)
     }
 }
 
@@ -133,7 +146,22 @@ impl Lane {
         rel: &RelShape,
         zone: impl FnOnce(f64) -> u8,
     ) -> Lane {
-        let mut lane = Lane::unclassified(slot, g, frame, zone);
+        let o = &frame.origin;
+        let c = Vec3::new(g.center.x - o.x, g.center.y - o.y, g.center.z - o.z);
+        let dist = c.length();
+        let reach_unload = (g.radius + g.unload) as f32;
+        let mut lane = Lane {
+            x: c.x as f32,
+            y: c.y as f32,
+            z: c.z as f32,
+            safe_lo: f32::INFINITY,
+            safe_hi: f32::INFINITY,
+            reach_load: (g.radius + g.load) as f32,
+            reach_unload,
+            tol: frame.tol(dist as f32, reach_unload),
+            slot,
+            zone: zone(dist),
+        };
         let d2 = rel.d2(lane.x, lane.y, lane.z);
         let (sure, class_zone, lo, hi) = lane.classify(d2);
         let sure = sure && !frame.exact_only;
@@ -143,29 +171,6 @@ impl Lane {
         );
         (lane.safe_lo, lane.safe_hi) = safe_interval(sure, lo, hi);
         lane
-    }
-
-    /// A lane with an empty safe interval (see [`NearSet::extend_with`]).
-    #[inline(always)]
-    fn unclassified(
-        slot: u32,
-        g: &VolumeGeom,
-        frame: &LaneFrame,
-        zone: impl FnOnce(f64) -> u8,
-    ) -> Lane {
-        let (c, dist, tol) = frame.place(g);
-        Lane {
-            x: c.x as f32,
-            y: c.y as f32,
-            z: c.z as f32,
-            safe_lo: f32::INFINITY,
-            safe_hi: f32::INFINITY,
-            reach_load: (g.radius + g.load) as f32,
-            reach_unload: (g.radius + g.unload) as f32,
-            tol,
-            slot,
-            zone: zone(dist),
-        }
     }
 
     fn classify(&self, d2: f32) -> (bool, u8, f32, f32) {
@@ -305,30 +310,50 @@ fn flag_beyond(
     }
 }
 
-/// Sets the safe intervals of lanes from their squared distance (see
-/// [`classify`]); all empty with `exact_only`.
-#[allow(clippy::needless_range_loop, clippy::type_complexity)]
+/// The columns [`classify_new_lanes`] writes.
+struct LaneOutputs<'a> {
+    tol: &'a mut [f32],
+    safe_lo: &'a mut [f32],
+    safe_hi: &'a mut [f32],
+    zone: &'a mut [u8],
+    /// 1 where the zone is not sure in f32 (left to f64).
+    unsure: &'a mut [u8],
+}
+
+/// Gives new lanes their tolerance, safe interval and (when sure) zone from
+/// their squared distance (see [`classify`]); all unsure with `exact_only`.
+#[allow(clippy::needless_range_loop)]
 #[inline(always)]
-fn classify_lanes(
+fn classify_new_lanes(
     (x, y, z): (&[f32], &[f32], &[f32]),
-    (reach_load, reach_unload, tol): (&[f32], &[f32], &[f32]),
-    (safe_lo, safe_hi): (&mut [f32], &mut [f32]),
-    exact_only: bool,
+    (reach_load, reach_unload): (&[f32], &[f32]),
+    out: LaneOutputs,
+    frame: &LaneFrame,
     d2: impl Fn(f32, f32, f32) -> f32,
 ) {
-    let n = safe_lo.len();
+    let n = out.unsure.len();
     let (x, y, z) = (&x[..n], &y[..n], &z[..n]);
-    let (reach_load, reach_unload, tol) = (&reach_load[..n], &reach_unload[..n], &tol[..n]);
-    let safe_hi = &mut safe_hi[..n];
+    let (reach_load, reach_unload) = (&reach_load[..n], &reach_unload[..n]);
+    let (tol, safe_lo, safe_hi) = (
+        &mut out.tol[..n],
+        &mut out.safe_lo[..n],
+        &mut out.safe_hi[..n],
+    );
+    let zone = &mut out.zone[..n];
     for i in 0..n {
-        let d2 = d2(x[i], y[i], z[i]);
-        let (sure, _, lo, hi) = classify(d2, reach_load[i], reach_unload[i], tol[i]);
-        (safe_lo[i], safe_hi[i]) = safe_interval(sure & !exact_only, lo, hi);
+        let dist = (x[i] * x[i] + y[i] * y[i] + z[i] * z[i]).sqrt();
+        tol[i] = frame.tol(dist, reach_unload[i]);
+        let (sure, class_zone, lo, hi) =
+            classify(d2(x[i], y[i], z[i]), reach_load[i], reach_unload[i], tol[i]);
+        let sure = sure & !frame.exact_only;
+        (safe_lo[i], safe_hi[i]) = safe_interval(sure, lo, hi);
+        zone[i] = class_zone;
+        out.unsure[i] = !sure as u8;
     }
 }
 
 /// Calls `f(i)`, in increasing order, for every non-zero flag.
-fn visit_flags(flags: &[u8], mut f: impl FnMut(usize)) {
+pub(super) fn visit_flags(flags: &[u8], mut f: impl FnMut(usize)) {
     // Almost every block of flags is zero.
     let blocks = flags.chunks_exact(16);
     let tail = blocks.remainder();
@@ -375,55 +400,54 @@ impl NearSet {
         self.zone[i]
     }
 
-    /// Appends a lane for each of `slots`, classified for `rel`;
-    /// `zone(g, distance)` is as for [`Lane::new`]. A rebuild makes a
-    /// thousand lanes in a row: the f64 part goes lane by lane, writing the
-    /// columns in place, then the classification runs vectorised over them.
+    /// Appends a lane for each candidate, classified for `rel`; `exact(slot)`
+    /// decides the zone of a lane too close to a boundary to call in f32
+    /// (as in the scan). A rebuild makes a thousand lanes in a row: the
+    /// candidates already hold the coordinates, the reaches come from the
+    /// geometry's f32 mirror, and the classification is a vectorised pass.
     pub(super) fn extend_with(
         &mut self,
-        slots: &[u32],
+        found: &Candidates,
         geoms: &Geometry,
         frame: &LaneFrame,
         rel: &RelShape,
-        zone: impl Fn(&VolumeGeom, f64) -> u8,
+        exact: impl Fn(u32) -> u8,
     ) {
         let base = self.len();
-        let end = base + slots.len();
-        macro_rules! fill {
-            ($($column:ident)*) => {{
-                $(self.$column.resize(end, Default::default());)*
-                $(let $column = &mut self.$column[base..];)*
-                for (i, &slot) in slots.iter().enumerate() {
-                    let g = &geoms.get(slot);
-                    let lane = Lane::unclassified(slot, g, frame, |d| zone(g, d));
-                    $($column[i] = lane.$column;)*
-                }
-            }};
+        let end = base + found.len();
+        macro_rules! grow {
+            ($($column:ident)*) => { $(self.$column.resize(end, Default::default());)* };
         }
-        columns!(fill);
+        columns!(grow);
+        self.x[base..].copy_from_slice(&found.x);
+        self.y[base..].copy_from_slice(&found.y);
+        self.z[base..].copy_from_slice(&found.z);
+        self.slot[base..].copy_from_slice(&found.slot);
+        for (i, &slot) in found.slot.iter().enumerate() {
+            (self.reach_load[base + i], self.reach_unload[base + i]) = geoms.reaches(slot);
+        }
+        self.flags.resize(found.len(), 0);
         let coords = (&self.x[base..], &self.y[base..], &self.z[base..]);
-        let reaches = (
-            &self.reach_load[base..],
-            &self.reach_unload[base..],
-            &self.tol[base..],
-        );
-        let safe = (&mut self.safe_lo[base..], &mut self.safe_hi[base..]);
+        let reaches = (&self.reach_load[base..], &self.reach_unload[base..]);
+        let out = LaneOutputs {
+            tol: &mut self.tol[base..],
+            safe_lo: &mut self.safe_lo[base..],
+            safe_hi: &mut self.safe_hi[base..],
+            zone: &mut self.zone[base..],
+            unsure: &mut self.flags[..],
+        };
         if rel.is_point() {
-            classify_lanes(coords, reaches, safe, frame.exact_only, |x, y, z| {
-                rel.point_d2(x, y, z)
-            });
+            classify_new_lanes(coords, reaches, out, frame, |x, y, z| rel.point_d2(x, y, z));
         } else {
-            classify_lanes(coords, reaches, safe, frame.exact_only, |x, y, z| {
-                rel.d2(x, y, z)
-            });
+            classify_new_lanes(coords, reaches, out, frame, |x, y, z| rel.d2(x, y, z));
         }
+        let (slots, zones) = (&self.slot[base..], &mut self.zone[base..]);
+        visit_flags(&self.flags, |i| zones[i] = exact(slots[i]));
         #[cfg(debug_assertions)]
         for i in base..end {
-            let (sure, zone, ..) = self
-                .lane(i)
-                .classify(rel.d2(self.x[i], self.y[i], self.z[i]));
-            assert!(
-                !sure || zone == self.zone[i],
+            assert_eq!(
+                self.zone[i],
+                exact(self.slot[i]),
                 "f32 class disagrees with f64"
             );
         }
@@ -564,11 +588,7 @@ impl Tracker {
         Tracker {
             shape,
             anchor: shape,
-            frame: LaneFrame {
-                origin: shape.start,
-                extent: 0.0,
-                exact_only: false,
-            },
+            frame: LaneFrame::new(shape.start, 0.0, false, 0.0),
             has_origin: false,
             finite: false,
             lanes: NearSet::default(),

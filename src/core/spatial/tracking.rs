@@ -2,11 +2,12 @@
 //! set, incrementally or from scratch around a new origin) and the
 //! per-frame scan of the near set.
 
+use super::geometry::Candidates;
 use super::geometry::ReachTest;
 use super::near_set::{LaneFrame, RelShape, Tracker};
 use super::{
-    contribute, exact_zone, rezone, zone_of_gap, SourceShape, VolumeGeom, WantingIndex,
-    MAX_F32_SCAN_EXTENT, ORIGIN_RANGE, OUTSIDE, SEEN,
+    contribute, exact_zone, rezone, SourceShape, WantingIndex, MAX_F32_SCAN_EXTENT, ORIGIN_RANGE,
+    OUTSIDE, SEEN,
 };
 use crate::core::types::Vec3;
 
@@ -41,11 +42,8 @@ impl WantingIndex {
             self.scan(t);
         } else {
             let extent = ORIGIN_RANGE + 2.0 * (length + 2.0 * margin);
-            tracker.frame = LaneFrame {
-                origin: shape.start,
-                extent,
-                exact_only: extent > MAX_F32_SCAN_EXTENT,
-            };
+            let exact_only = extent > MAX_F32_SCAN_EXTENT;
+            tracker.frame = LaneFrame::new(shape.start, extent, exact_only, self.cell_size);
             tracker.has_origin = tracker.finite;
             self.rebuild_near_set(t);
         }
@@ -58,39 +56,63 @@ impl WantingIndex {
         }
     }
 
-    /// Appends to `found` every listed volume in the near set of `anchor`:
-    /// those whose reach a shape within the margin of it can enter. With
-    /// `covered`, skips the classes of cells whose every volume is within
-    /// reach of that point plus the margin (they are in the near set already).
+    /// Appends to `found` every listed volume in the near set of `anchor`
+    /// (those whose reach a shape within the margin of it can enter), with
+    /// its centre relative to `origin`. With `covered`, skips the classes of
+    /// cells whose every volume is within reach of that point plus the
+    /// margin (they are in the near set already).
+    ///
+    /// A cell's runs are consecutive slots in class order, and the classes
+    /// to test form a range (reach grows with the class): one pass over a
+    /// span of slots per cell. A class inside the span that needed no test
+    /// costs a few lanes' worth of arithmetic; every slot is still tested
+    /// on its own, and a covered one found again is in the near set already.
     fn find_reaching(
         &self,
-        anchor: &SourceShape,
+        (anchor, origin): (&SourceShape, &Vec3),
         covered: Option<&Vec3>,
         flags: &mut Vec<u8>,
-        found: &mut Vec<u32>,
+        found: &mut Candidates,
     ) {
         let margin = self.margin;
         let bounds = (anchor.min_xy(), anchor.max_xy());
         let reach = (self.max_reach, margin);
         self.cells
-            .for_each_class_near(self.cell_size, bounds, reach, |cell, class| {
-                if let Some(p) = covered {
-                    // Every volume of the class is within reach of `p`: the
-                    // class box's farthest point is.
-                    let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
-                    let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
-                    let fz = (class.min_z - p.z).abs().max((class.max_z - p.z).abs());
-                    let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
-                    if far <= class.min_reach + margin {
-                        return;
-                    }
-                }
+            .for_each_cell_near(self.cell_size, bounds, reach, |cell, list, in_reach| {
                 let test = ReachTest::new(anchor, margin, cell.magnitude());
-                if !class.run.is_empty() {
-                    self.geoms
-                        .find_in_range(class.run.clone(), &test, flags, found);
+                let mut span: Option<(u32, u32)> = None;
+                let mut z_bound: f64 = 0.0;
+                for (k, class) in list.classes.iter().enumerate() {
+                    if in_reach & (1 << k) == 0 {
+                        continue;
+                    }
+                    if let Some(p) = covered {
+                        // Every volume of the class is within reach of `p`:
+                        // the class box's farthest point is.
+                        let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
+                        let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
+                        let fz = (class.min_z - p.z).abs().max((class.max_z - p.z).abs());
+                        let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
+                        if far <= class.min_reach + margin {
+                            continue;
+                        }
+                    }
+                    if !class.run.is_empty() {
+                        let start = span.map_or(class.run.start, |s| s.0);
+                        span = Some((start, class.run.end));
+                    }
+                    self.geoms.find_in_list(&class.extra, &test, origin, found);
                 }
-                self.geoms.find_in_list(&class.extra, &test, found);
+                if let Some((start, end)) = span {
+                    // Heights of every class the span crosses.
+                    for class in &list.classes {
+                        if class.run.start < end && class.run.end > start {
+                            z_bound = z_bound.max(class.min_z.abs()).max(class.max_z.abs());
+                        }
+                    }
+                    let span = (start..end, cell, z_bound);
+                    self.geoms.find_in_span(span, &test, origin, flags, found);
+                }
             });
     }
 
@@ -123,26 +145,36 @@ impl WantingIndex {
         for (_, slot, _) in tracker.lanes.entries() {
             marks[slot as usize] = PRESENT;
         }
-        list.clear();
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
         let mut flags = std::mem::take(&mut self.flags);
+        let origin = tracker.frame.origin;
         self.find_reaching(
-            &tracker.anchor,
+            (&tracker.anchor, &origin),
             Some(&previous.start),
             &mut flags,
-            &mut list,
+            &mut found,
         );
         self.flags = flags;
-        list.retain(|&slot| marks[slot as usize] == 0);
-        for &slot in &list {
-            let lane = tracker.lane(slot, &self.geoms.get(slot));
-            contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
-            tracker.lanes.push(&lane);
-        }
-        for (_, slot, _) in tracker.lanes.entries() {
+        found.retain(|slot| marks[slot as usize] == 0);
+        let shape = tracker.shape;
+        let rel = RelShape::new(&shape, &origin);
+        let frame = tracker.frame;
+        let added = tracker.lanes.len();
+        tracker
+            .lanes
+            .extend_with(&found, &self.geoms, &frame, &rel, |slot| {
+                exact_zone(&shape, &self.geoms.get(slot))
+            });
+        for (i, slot, zone) in tracker.lanes.entries() {
+            if i >= added {
+                contribute(&mut self.states, &mut self.touched, slot, zone, 1);
+            }
             marks[slot as usize] = 0;
         }
         self.marks = marks;
         self.pending = list;
+        self.found = found;
         self.trackers[t] = tracker;
     }
 
@@ -161,27 +193,18 @@ impl WantingIndex {
         if tracker.finite {
             let shape = tracker.shape;
             let rel = RelShape::new(&shape, &tracker.frame.origin);
-            let mut found = std::mem::take(&mut self.pending);
+            let mut found = std::mem::take(&mut self.found);
             found.clear();
             let mut flags = std::mem::take(&mut self.flags);
-            self.find_reaching(&shape, None, &mut flags, &mut found);
+            let origin = tracker.frame.origin;
+            self.find_reaching((&shape, &origin), None, &mut flags, &mut found);
             self.flags = flags;
-            // The origin is the shape's start: for a point, a lane's distance
-            // is the brute-force one (one square root, not two).
-            let point = shape.start == shape.end;
-            let zone = |g: &VolumeGeom, d: f64| {
-                if point {
-                    let zone = zone_of_gap((d - g.radius).max(0.0), g);
-                    debug_assert_eq!(zone, exact_zone(&shape, g));
-                    zone
-                } else {
-                    exact_zone(&shape, g)
-                }
-            };
             let frame = tracker.frame;
             tracker
                 .lanes
-                .extend_with(&found, &self.geoms, &frame, &rel, zone);
+                .extend_with(&found, &self.geoms, &frame, &rel, |slot| {
+                    exact_zone(&shape, &self.geoms.get(slot))
+                });
             for (_, slot, zone) in tracker.lanes.entries() {
                 let mark = marks[slot as usize];
                 let was = if mark != 0 {
@@ -192,7 +215,7 @@ impl WantingIndex {
                 rezone(&mut self.states, &mut self.touched, slot, was, zone);
                 marks[slot as usize] = SEEN;
             }
-            self.pending = found;
+            self.found = found;
         }
         // Volumes of the old near set that are not in the new one.
         for (_, slot, zone) in old.entries() {
