@@ -2,7 +2,7 @@
 //! compact f32 mirror (for grid queries and building lanes), and the grid
 //! query's test of a run of slots against an anchor.
 
-use super::grid::{cell_of, CellBox};
+use super::grid::{cell_of, Cell, CellBox};
 use super::{max_abs, SourceShape, VolumeGeom};
 use crate::core::types::Vec3;
 
@@ -123,6 +123,26 @@ impl ReachTest {
     }
 }
 
+/// Flags the slots of a span (mirror columns `x y z reach`) whose centre is
+/// within `reach + reach_slack` of the point `(px, py, pz)` (same frame).
+/// Plain indexed loops over equal-length slices: the form the
+/// auto-vectoriser turns into packed arithmetic.
+#[allow(clippy::needless_range_loop)]
+#[inline(always)]
+fn test_span(
+    (x, y, z, reach): (&[f32], &[f32], &[f32], &[f32]),
+    (px, py, pz, reach_slack): (f32, f32, f32, f32),
+    flags: &mut [u8],
+) {
+    let n = flags.len();
+    let (x, y, z, reach) = (&x[..n], &y[..n], &z[..n], &reach[..n]);
+    for i in 0..n {
+        let (dx, dy, dz) = (x[i] - px, y[i] - py, z[i] - pz);
+        let bound = (reach[i] + reach_slack) * (1.0 + 1e-6);
+        flags[i] = (dx * dx + dy * dy + dz * dz <= bound * bound) as u8;
+    }
+}
+
 /// Where a query's candidates are measured from (the tracker's origin).
 pub(super) type Origin = Vec3;
 
@@ -145,7 +165,9 @@ impl Geometry {
         }
     }
 
-    /// `n` slots of zeros, to be filled with [`set`](Self::set).
+    /// `n` slots of zeros for a build: fill the exact geometry with
+    /// [`set_exact`](Self::set_exact) in any order, then the mirror with
+    /// [`push_mirror`](Self::push_mirror) in slot order.
     pub(super) fn zeroed(cell_size: f64, n: usize) -> Self {
         let zero = VolumeGeom {
             center: Vec3::ZERO,
@@ -153,15 +175,54 @@ impl Geometry {
             load: 0.0,
             unload: 0.0,
         };
-        Geometry {
-            cell_size,
-            slots: vec![zero; n],
-            rel_x: vec![0.0; n],
-            rel_y: vec![0.0; n],
-            z: vec![0.0; n],
-            reach_load: vec![0.0; n],
-            reach_unload: vec![0.0; n],
+        let mut geometry = Geometry::new(cell_size);
+        geometry.slots = vec![zero; n];
+        for column in geometry.mirror_columns() {
+            column.reserve_exact(n);
         }
+        geometry
+    }
+
+    fn mirror_columns(&mut self) -> [&mut Vec<f32>; 5] {
+        [
+            &mut self.rel_x,
+            &mut self.rel_y,
+            &mut self.z,
+            &mut self.reach_load,
+            &mut self.reach_unload,
+        ]
+    }
+
+    /// Sets a slot's exact geometry only (a build; see [`zeroed`](Self::zeroed)).
+    pub(super) fn set_exact(&mut self, slot: u32, g: &VolumeGeom) {
+        self.slots[slot as usize] = *g;
+    }
+
+    /// Appends the mirror entries of the next `count` slots, which lie in
+    /// the cell `cell` when known (else each one's is computed).
+    pub(super) fn push_mirror(&mut self, count: usize, cell: Option<Cell>) {
+        let start = self.rel_x.len();
+        let Some((cx, cy)) = cell else {
+            for i in start..start + count {
+                let entry = self.mirror(&self.slots[i], None);
+                for (column, value) in self.mirror_columns().into_iter().zip(entry) {
+                    column.push(value);
+                }
+            }
+            return;
+        };
+        // The same arithmetic as `mirror`, a column at a time.
+        let (x0, y0) = (cx as f64 * self.cell_size, cy as f64 * self.cell_size);
+        let run = &self.slots[start..start + count];
+        self.rel_x
+            .extend(run.iter().map(|g| (g.center.x - x0) as f32));
+        self.rel_y
+            .extend(run.iter().map(|g| (g.center.y - y0) as f32));
+        self.z.extend(run.iter().map(|g| g.center.z as f32));
+        self.reach_load
+            .extend(run.iter().map(|g| (g.radius + g.load) as f32));
+        self.reach_unload
+            .extend(run.iter().map(|g| (g.radius + g.unload) as f32));
     }
 
     pub(super) fn get(&self, slot: u32) -> VolumeGeom {
@@ -170,9 +231,14 @@ impl Geometry {
 
     /// The mirror's entry for `g` (NaN stays NaN: a tombstone never passes
     /// a query).
-    fn mirror(&self, g: &VolumeGeom) -> [f32; 5] {
-        let x0 = cell_of(g.center.x, self.cell_size) as f64 * self.cell_size;
-        let y0 = cell_of(g.center.y, self.cell_size) as f64 * self.cell_size;
+    fn mirror(&self, g: &VolumeGeom, cell: Option<Cell>) -> [f32; 5] {
+        let (cx, cy) = cell.unwrap_or_else(|| {
+            (
+                cell_of(g.center.x, self.cell_size),
+                cell_of(g.center.y, self.cell_size),
+            )
+        });
+        let (x0, y0) = (cx as f64 * self.cell_size, cy as f64 * self.cell_size);
         [
             (g.center.x - x0) as f32,
             (g.center.y - y0) as f32,
@@ -183,7 +249,7 @@ impl Geometry {
     }
 
     pub(super) fn set(&mut self, slot: u32, g: &VolumeGeom) {
-        let [x, y, z, load, unload] = self.mirror(g);
+        let [x, y, z, load, unload] = self.mirror(g, None);
         let i = slot as usize;
         self.slots[i] = *g;
         (self.rel_x[i], self.rel_y[i], self.z[i]) = (x, y, z);
@@ -191,7 +257,7 @@ impl Geometry {
     }
 
     pub(super) fn push(&mut self, g: &VolumeGeom) {
-        let [x, y, z, load, unload] = self.mirror(g);
+        let [x, y, z, load, unload] = self.mirror(g, None);
         self.slots.push(*g);
         self.rel_x.push(x);
         self.rel_y.push(y);
@@ -259,20 +325,15 @@ impl Geometry {
         let slack = 1e-5 * (magnitudes + test.margin) + 1e-3;
         let (px, py, pz) = (p.0 as f32, p.1 as f32, s.z as f32);
         let reach_slack = ((test.margin + slack) * (1.0 + 1e-6)) as f32;
+        let n = end - start;
         let (x, y, z) = (
             &self.rel_x[start..end],
             &self.rel_y[start..end],
             &self.z[start..end],
         );
         let reach = &self.reach_unload[start..end];
-        flags.clear();
-        // Squared distances in a loop with no data-dependent control flow
-        // (vectorised).
-        flags.extend((0..end - start).map(|i| {
-            let (dx, dy, dz) = (x[i] - px, y[i] - py, z[i] - pz);
-            let bound = (reach[i] + reach_slack) * (1.0 + 1e-6);
-            (dx * dx + dy * dy + dz * dz <= bound * bound) as u8
-        }));
+        flags.resize(n, 0);
+        test_span((x, y, z, reach), (px, py, pz, reach_slack), &mut flags[..n]);
         // The centres relative to the origin, from the cell's corner.
         let (ox, oy, oz) = (
             (cell.x0 - origin.x) as f32,
@@ -282,13 +343,13 @@ impl Geometry {
         // The passing positions first, then one tight loop per column.
         // (A branch-free compaction: about a third pass, unpredictably.)
         let hits = &mut found.hits;
-        hits.resize(flags.len(), 0);
-        let mut n = 0;
-        for (i, &f) in flags.iter().enumerate() {
-            hits[n] = i as u32;
-            n += f as usize;
+        hits.resize(n, 0);
+        let mut passed = 0;
+        for (i, &f) in flags[..n].iter().enumerate() {
+            hits[passed] = i as u32;
+            passed += f as usize;
         }
-        hits.truncate(n);
+        hits.truncate(passed);
         let hits = &found.hits;
         found.slot.extend(hits.iter().map(|&i| span.start + i));
         found.x.extend(hits.iter().map(|&i| x[i as usize] + ox));

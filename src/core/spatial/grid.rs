@@ -14,10 +14,12 @@ pub(super) const REACH_CLASSES: usize = 8;
 
 /// The reach class of a reach.
 pub(super) fn reach_class(reach: f64, cell_size: f64) -> usize {
+    // The number of limits below the reach: no data-dependent branch (a
+    // build classifies a million volumes).
     let mut limit = cell_size * 0.5;
     let mut class = 0;
-    while class < REACH_CLASSES - 1 && reach > limit {
-        class += 1;
+    for _ in 0..REACH_CLASSES - 1 {
+        class += (reach > limit) as usize;
         limit *= std::f64::consts::SQRT_2;
     }
     class
@@ -175,6 +177,12 @@ impl CellMap {
         let (dx, dy) = (c.0.checked_sub(self.x0)?, c.1.checked_sub(self.y0)?);
         ((0..self.width).contains(&dx) && (0..self.height).contains(&dy))
             .then(|| (dx * self.height + dy) as usize)
+    }
+
+    /// The cell at dense index `i` (the inverse of [`dense_index`](Self::dense_index)).
+    pub(super) fn dense_cell(&self, i: usize) -> Cell {
+        let i = i as i64;
+        (self.x0 + i / self.height, self.y0 + i % self.height)
     }
 
     pub(super) fn entry(&mut self, c: Cell) -> &mut CellList {

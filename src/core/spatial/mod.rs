@@ -193,7 +193,7 @@ const MAX_LISTED_CELLS: f64 = (1u64 << 48) as f64;
 /// lays itself out again (see [`WantingIndex::compact`]).
 const COMPACT_MIN: usize = 4096;
 /// A mark: the slot is in the near set being built.
-const SEEN: u32 = u32::MAX;
+const SEEN: u8 = u8::MAX;
 const NIL: u32 = u32::MAX;
 
 /// Per-slot index state.
@@ -259,9 +259,9 @@ pub struct WantingIndex {
     /// Volume id per slot.
     ids: Vec<u32>,
     states: Vec<SlotState>,
-    /// Per slot, while a source is anchored: 0, or the index + 1 of its lane
-    /// in the old near set, or [`SEEN`]. Zero between anchorings.
-    marks: Vec<u32>,
+    /// Per slot, while a source is anchored: 0, or its zone + 1 in the old
+    /// near set, or [`SEEN`]. Zero between anchorings.
+    marks: Vec<u8>,
     /// Slot per volume id (NIL: not in the index).
     slot_of: Vec<u32>,
     free_slots: Vec<u32>,
@@ -394,14 +394,14 @@ impl WantingIndex {
             next[k as usize] += 1;
             order[slot as usize] = p as u32;
             index.slot_of[id as usize] = slot;
-            index.geoms.set(slot, g);
+            index.geoms.set_exact(slot, g);
         }
         let rest = starts[buckets] as usize;
         if rest < n {
             order[rest..].sort_unstable_by_key(|&p| index.cell(&geoms[p as usize]));
             for (slot, &p) in order.iter().enumerate().skip(rest) {
                 index.slot_of[ids[p as usize] as usize] = slot as u32;
-                index.geoms.set(slot as u32, &geoms[p as usize]);
+                index.geoms.set_exact(slot as u32, &geoms[p as usize]);
             }
         }
         index.run_slots = rest as u32;
@@ -415,22 +415,28 @@ impl WantingIndex {
             n
         ];
         index.marks = vec![0; n];
-        // Dense lists are runs of consecutive slots.
-        let geoms = &index.geoms;
-        index.cells.dense = (0..index.cells.dense_cells())
-            .map(|cell| {
+        // Dense lists are runs of consecutive slots; the geometry's mirror
+        // is filled in slot order (sequential writes).
+        let geoms = &mut index.geoms;
+        let cells = &index.cells;
+        let dense = (0..cells.dense_cells())
+            .map(|i| {
                 let mut list = CellList::default();
+                let cell = cells.dense_cell(i);
                 for (k, class) in list.classes.iter_mut().enumerate() {
-                    let b = cell * REACH_CLASSES + k;
+                    let b = i * REACH_CLASSES + k;
                     for slot in starts[b]..starts[b + 1] {
                         let g = geoms.get(slot);
                         class.cover(g.reach(), g.center.z, slot == starts[b]);
                     }
+                    geoms.push_mirror((starts[b + 1] - starts[b]) as usize, Some(cell));
                     class.run = starts[b]..starts[b + 1];
                 }
                 list
             })
             .collect();
+        index.cells.dense = dense;
+        index.geoms.push_mirror(n - rest, None);
         index.max_reach = index
             .cells
             .dense
@@ -601,7 +607,7 @@ impl WantingIndex {
             + self.slot_of.capacity() * 4
             + self.free_slots.capacity() * 4
             + self.states.capacity() * std::mem::size_of::<SlotState>()
-            + self.marks.capacity() * 4
+            + self.marks.capacity()
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
             + self.flags.capacity()

@@ -122,7 +122,7 @@ impl WantingIndex {
     /// their volumes are in the set, and a lane is only dropped when it
     /// surely cannot reach the new anchor.
     fn refresh_near_set(&mut self, t: usize, previous: &SourceShape) {
-        const PRESENT: u32 = 1;
+        const PRESENT: u8 = 1;
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
@@ -187,8 +187,8 @@ impl WantingIndex {
         let mut old = std::mem::take(&mut tracker.spare);
         std::mem::swap(&mut old, &mut tracker.lanes);
         tracker.lanes.clear();
-        for (i, slot, _) in old.entries() {
-            marks[slot as usize] = i as u32 + 1;
+        for (_, slot, zone) in old.entries() {
+            marks[slot as usize] = zone + 1;
         }
         if tracker.finite {
             let shape = tracker.shape;
@@ -207,11 +207,7 @@ impl WantingIndex {
                 });
             for (_, slot, zone) in tracker.lanes.entries() {
                 let mark = marks[slot as usize];
-                let was = if mark != 0 {
-                    old.zone(mark as usize - 1)
-                } else {
-                    OUTSIDE
-                };
+                let was = if mark != 0 { mark - 1 } else { OUTSIDE };
                 rezone(&mut self.states, &mut self.touched, slot, was, zone);
                 marks[slot as usize] = SEEN;
             }
