@@ -625,3 +625,47 @@ proptest! {
         }
     }
 }
+
+/// Volumes more than 2^48 cells out (where the grid's cell numbers near
+/// saturation) are decided by brute force; next to an ordinary one, a
+/// source walking out there and back matches brute force every frame.
+#[test]
+fn volumes_beyond_the_grid_match_brute_force() {
+    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+    let far = [3e17, 9e18, -2e19];
+    let mut geoms = Vec::new();
+    for (i, &x) in far.iter().enumerate() {
+        for k in 0..4 {
+            geoms.push(VolumeGeom {
+                center: Vec3::new(x + 700.0 * k as f64, -250.0 * i as f64, 0.0),
+                radius: 50.0,
+                load: 400.0 + 100.0 * k as f64,
+                unload: 600.0 + 100.0 * k as f64,
+            });
+        }
+    }
+    geoms.push(VolumeGeom {
+        center: Vec3::new(100.0, 0.0, 0.0),
+        radius: 50.0,
+        load: 500.0,
+        unload: 700.0,
+    });
+    let live = vec![true; geoms.len()];
+    let mut wants = vec![false; geoms.len()];
+    let mut index = WantingIndex::build(&geoms);
+    let mut flipped = Vec::new();
+    let mut frame = 0;
+    let mut wanted_far = 0;
+    for &x in far.iter().chain(&[0.0]) {
+        for step in 0..40 {
+            let p = Vec3::new(x - 1000.0 + 150.0 * step as f64, 30.0, 10.0);
+            let shapes = [SourceShape::point(p)];
+            flipped.clear();
+            index.update(&shapes, &mut flipped);
+            assert_brute_force(frame, &index, &shapes, (&geoms, &live), &mut wants);
+            wanted_far += wants[..far.len() * 4].iter().filter(|&&w| w).count();
+            frame += 1;
+        }
+    }
+    assert!(wanted_far > 20, "the walk must reach the far volumes");
+}
