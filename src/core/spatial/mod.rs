@@ -8,9 +8,17 @@
 //!   cell). Each class knows its smallest and largest reach and its height
 //!   range, so a query skips the classes that cannot reach the source. The
 //!   build lays the volumes of a cell class out as a contiguous run of
-//!   *slots* (`geometry.rs`); volumes added later go to a short list.
-//!   Volumes whose reach exceeds [`MAX_GRID_REACH_CELLS`] cells are kept in
-//!   a small list evaluated by brute force every frame.
+//!   *slots* (`geometry.rs`), a cell's classes one after the other; volumes
+//!   added later go to a short list. Volumes whose reach exceeds
+//!   [`MAX_GRID_REACH_CELLS`] cells, or that lie absurdly far out, are kept
+//!   in a small list evaluated by brute force every frame.
+//! - **Exact geometry and an f32 mirror.** Each slot has its f64 geometry
+//!   (exact decisions) and, in flat f32 arrays, its centre relative to its
+//!   cell's corner and its load and unload reach (20 bytes). A query for a
+//!   point tests each cell's span of classes in one vectorised pass over the
+//!   mirror, with a slack far above its rounding (an extra candidate is
+//!   harmless), and writes the candidates' coordinates relative to the
+//!   source's origin as it goes; capsules and added volumes use f64.
 //! - **A near set per source** (`near_set.rs`; anchoring and the per-frame
 //!   scan in `tracking.rs`). When a source is *anchored*
 //!   (it appears, teleports, or either end of its shape has moved more than
