@@ -36,6 +36,8 @@ pub(super) struct Candidates {
     pub(super) z: Vec<f32>,
     /// Scratch of a query.
     hits: Vec<u32>,
+    /// Scratch of lane building: `radius + load` per candidate.
+    pub(super) reach_load: Vec<f32>,
 }
 
 impl Candidates {
@@ -80,7 +82,8 @@ impl Candidates {
             + self.x.capacity()
             + self.y.capacity()
             + self.z.capacity()
-            + self.hits.capacity())
+            + self.hits.capacity()
+            + self.reach_load.capacity())
             * 4
     }
 }

@@ -43,38 +43,89 @@ pub(super) fn cell_of(v: f64, size: f64) -> i64 {
 /// the build (a removed one stays as a tombstone the query never matches)
 /// and a list of slots added at run time, with bounds on their reach and
 /// height (kept loose after removals, which only widens queries).
+///
+/// 32 bytes, eight per cell: the bounds are f32 rounded outwards (looser
+/// bounds only widen queries), the rarely used list is boxed.
 #[derive(Clone, Debug, Default)]
 pub(super) struct ClassList {
     pub(super) run: std::ops::Range<u32>,
-    pub(super) extra: Vec<u32>,
-    pub(super) max_reach: f64,
-    pub(super) min_reach: f64,
-    pub(super) min_z: f64,
-    pub(super) max_z: f64,
+    // Boxed on purpose: 8 bytes instead of a Vec's 24 in every class of
+    // every cell, for a list most classes never have.
+    #[allow(clippy::box_collection)]
+    extra: Option<Box<Vec<u32>>>,
+    max_reach: f32,
+    min_reach: f32,
+    min_z: f32,
+    max_z: f32,
+}
+
+/// `x` rounded to f32 away from the bound it must not cross: upwards (for
+/// a maximum) or downwards (for a minimum), by far more than f32 rounding.
+fn f32_outward(x: f64, up: bool) -> f32 {
+    let widen = x.abs() * 1e-6 + 1e-6;
+    (if up { x + widen } else { x - widen }) as f32
 }
 
 impl ClassList {
     pub(super) fn is_empty(&self) -> bool {
-        self.run.is_empty() && self.extra.is_empty()
+        self.run.is_empty() && self.extra().is_empty()
+    }
+
+    /// The slots added at run time.
+    pub(super) fn extra(&self) -> &[u32] {
+        self.extra.as_deref().map_or(&[], |v| &v[..])
+    }
+
+    /// At least the largest reach of the class's volumes.
+    pub(super) fn max_reach(&self) -> f64 {
+        self.max_reach as f64
+    }
+
+    /// At most the smallest reach of the class's volumes.
+    pub(super) fn min_reach(&self) -> f64 {
+        self.min_reach as f64
+    }
+
+    /// Bounds on the class's centre heights.
+    pub(super) fn z_range(&self) -> (f64, f64) {
+        (self.min_z as f64, self.max_z as f64)
     }
 
     /// Widens the bounds for a volume with this reach and centre height
     /// (`first`: the bounds hold no volume yet).
     pub(super) fn cover(&mut self, reach: f64, z: f64, first: bool) {
+        let (reach_hi, reach_lo) = (f32_outward(reach, true), f32_outward(reach, false));
+        let (z_lo, z_hi) = (f32_outward(z, false), f32_outward(z, true));
         if first {
-            (self.max_reach, self.min_reach, self.min_z, self.max_z) = (reach, reach, z, z);
+            (self.max_reach, self.min_reach) = (reach_hi, reach_lo);
+            (self.min_z, self.max_z) = (z_lo, z_hi);
         } else {
-            self.max_reach = self.max_reach.max(reach);
-            self.min_reach = self.min_reach.min(reach);
-            self.min_z = self.min_z.min(z);
-            self.max_z = self.max_z.max(z);
+            self.max_reach = self.max_reach.max(reach_hi);
+            self.min_reach = self.min_reach.min(reach_lo);
+            self.min_z = self.min_z.min(z_lo);
+            self.max_z = self.max_z.max(z_hi);
         }
     }
 
     /// Adds a slot at run time.
     pub(super) fn push(&mut self, slot: u32, reach: f64, z: f64) {
         self.cover(reach, z, self.is_empty());
-        self.extra.push(slot);
+        self.extra.get_or_insert_with(Default::default).push(slot);
+    }
+
+    /// Removes a slot added at run time (a build's slot stays in the run).
+    fn remove_extra(&mut self, slot: u32) {
+        if let Some(extra) = &mut self.extra {
+            if let Some(pos) = extra.iter().position(|v| *v == slot) {
+                extra.swap_remove(pos);
+            }
+        }
+    }
+
+    fn extra_bytes(&self) -> usize {
+        self.extra
+            .as_ref()
+            .map_or(0, |v| std::mem::size_of::<Vec<u32>>() + v.capacity() * 4)
     }
 }
 
@@ -94,7 +145,7 @@ impl CellList {
             + self
                 .classes
                 .iter()
-                .map(|c| c.extra.capacity() * 4)
+                .map(ClassList::extra_bytes)
                 .sum::<usize>()
     }
 }
@@ -201,10 +252,7 @@ impl CellMap {
             },
         };
         // A slot of the build's run stays there (the index makes it a tombstone).
-        let class = &mut list.classes[class];
-        if let Some(pos) = class.extra.iter().position(|v| *v == slot) {
-            class.extra.swap_remove(pos);
-        }
+        list.classes[class].remove_extra(slot);
         if list.is_empty() && self.dense_index(c).is_none() {
             self.sparse.remove(&c);
         }
@@ -281,7 +329,7 @@ impl CellMap {
             let eps = 1.0 + 1e-8 * (gx + gy + magnitude + x0.abs() + y0.abs());
             let mut in_reach = 0u8;
             for (k, class) in list.classes.iter().enumerate() {
-                let bound = class.max_reach + extra + eps;
+                let bound = class.max_reach() + extra + eps;
                 if !class.is_empty() && gap2 <= bound * bound {
                     in_reach |= 1 << k;
                 }

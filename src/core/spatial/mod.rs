@@ -65,7 +65,7 @@ use super::types::Vec3;
 use super::volume::next_wants;
 use geometry::{Candidates, Geometry};
 use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
-use near_set::Tracker;
+use near_set::{NearSet, Tracker};
 
 /// Default cell size of the grid, in world units.
 pub const DEFAULT_CELL_SIZE: f64 = 1000.0;
@@ -280,6 +280,9 @@ pub struct WantingIndex {
     pending: Vec<u32>,
     /// Candidates of a grid query (scratch).
     found: Candidates,
+    /// A near set kept for its capacity: a source rebuilding its lanes
+    /// fills this one and leaves its old one here (one for all sources).
+    spare_lanes: NearSet,
     /// Scratch of the grid query.
     flags: Vec<u8>,
     /// Slots added outside the build's runs since the last (re)build.
@@ -320,6 +323,7 @@ impl WantingIndex {
             touched: Vec::new(),
             pending: Vec::new(),
             found: Candidates::default(),
+            spare_lanes: NearSet::default(),
             flags: Vec::new(),
             inserted_since_build: 0,
             tombstones: 0,
@@ -449,7 +453,7 @@ impl WantingIndex {
             .cells
             .dense
             .iter()
-            .flat_map(|c| c.classes.iter().map(|k| k.max_reach))
+            .flat_map(|c| c.classes.iter().map(|k| k.max_reach()))
             .fold(0.0, f64::max);
         for slot in rest..n {
             let g = index.geoms.get(slot as u32);
@@ -589,7 +593,7 @@ impl WantingIndex {
         self.cells
             .for_each_class_near(self.cell_size, (point, point), reach, |_, class| {
                 class.run.clone().for_each(&mut visit);
-                class.extra.iter().copied().for_each(&mut visit);
+                class.extra().iter().copied().for_each(&mut visit);
             });
         self.big.iter().copied().for_each(visit);
     }
@@ -620,6 +624,7 @@ impl WantingIndex {
             + self.pending.capacity() * 4
             + self.flags.capacity()
             + self.found.memory_bytes()
+            + self.spare_lanes.memory_bytes()
             + self.geoms.mirror_bytes()
             + trackers
     }

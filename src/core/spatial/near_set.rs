@@ -24,11 +24,9 @@ pub(super) struct Lane {
     z: f32,
     safe_lo: f32,
     safe_hi: f32,
-    /// `radius + load` and `radius + unload`, rounded to nearest.
-    reach_load: f32,
+    /// `radius + unload`, rounded to nearest (as in the geometry's mirror,
+    /// which also has `radius + load`).
     reach_unload: f32,
-    /// How far the scan's f32 distance may be trusted (rounded up).
-    tol: f32,
     pub(super) slot: u32,
     pub(super) zone: u8,
 }
@@ -132,6 +130,13 @@ impl LaneFrame {
         let scale = dist * (1.0 + 1e-5) + self.base + reach_unload;
         (1e-5 * scale + 1e-14 * (self.magnitude + scale) + 1e-4) * (1.0 + 1e-5)
     }
+
+    /// The tolerance of a lane at `(x, y, z)` from the origin: a function of
+    /// what the lane keeps, so it is computed again rather than stored.
+    #[inline(always)]
+    fn lane_tol(&self, (x, y, z): (f32, f32, f32), reach_unload: f32) -> f32 {
+        self.tol((x * x + y * y + z * z).sqrt(), reach_unload)
+    }
 }
 
 impl Lane {
@@ -149,21 +154,18 @@ impl Lane {
         let o = &frame.origin;
         let c = Vec3::new(g.center.x - o.x, g.center.y - o.y, g.center.z - o.z);
         let dist = c.length();
-        let reach_unload = (g.radius + g.unload) as f32;
         let mut lane = Lane {
             x: c.x as f32,
             y: c.y as f32,
             z: c.z as f32,
             safe_lo: f32::INFINITY,
             safe_hi: f32::INFINITY,
-            reach_load: (g.radius + g.load) as f32,
-            reach_unload,
-            tol: frame.tol(dist as f32, reach_unload),
+            reach_unload: (g.radius + g.unload) as f32,
             slot,
             zone: zone(dist),
         };
         let d2 = rel.d2(lane.x, lane.y, lane.z);
-        let (sure, class_zone, lo, hi) = lane.classify(d2);
+        let (sure, class_zone, lo, hi) = lane.classify(d2, (g.radius + g.load) as f32, frame);
         let sure = sure && !frame.exact_only;
         debug_assert!(
             !sure || class_zone == lane.zone,
@@ -173,8 +175,10 @@ impl Lane {
         lane
     }
 
-    fn classify(&self, d2: f32) -> (bool, u8, f32, f32) {
-        classify(d2, self.reach_load, self.reach_unload, self.tol)
+    /// [`classify`] for this lane, given its `radius + load`.
+    fn classify(&self, d2: f32, reach_load: f32, frame: &LaneFrame) -> (bool, u8, f32, f32) {
+        let tol = frame.lane_tol((self.x, self.y, self.z), self.reach_unload);
+        classify(d2, reach_load, self.reach_unload, tol)
     }
 }
 
@@ -245,7 +249,7 @@ impl RelShape {
 /// fields of [`Lane`], one array each, always one entry per lane.
 macro_rules! columns {
     ($apply:ident) => {
-        $apply!(x y z safe_lo safe_hi reach_load reach_unload tol slot zone)
+        $apply!(x y z safe_lo safe_hi reach_unload slot zone)
     };
 }
 
@@ -260,11 +264,10 @@ pub(super) struct NearSet {
     /// The zone holds while `safe_lo < d^2 <= safe_hi`.
     safe_lo: Vec<f32>,
     safe_hi: Vec<f32>,
-    /// `radius + load`, `radius + unload` and the f32 tolerance: a
-    /// re-classification derives its thresholds from them.
-    reach_load: Vec<f32>,
+    /// `radius + unload`: the re-anchoring's drop test reads it. A
+    /// re-classification takes `radius + load` from the geometry's mirror,
+    /// and derives the tolerance from the coordinates.
     reach_unload: Vec<f32>,
-    tol: Vec<f32>,
     slot: Vec<u32>,
     /// The exact zone this source contributes to the volume's counts.
     zone: Vec<u8>,
@@ -297,22 +300,22 @@ fn flag_unsafe(
 #[inline(always)]
 fn flag_beyond(
     (x, y, z): (&[f32], &[f32], &[f32]),
-    (reach, tol): (&[f32], &[f32]),
-    margin: f32,
+    reach: &[f32],
+    (margin, frame): (f32, &LaneFrame),
     flags: &mut [u8],
     d2: impl Fn(f32, f32, f32) -> f32,
 ) {
     let n = flags.len();
-    let (x, y, z, reach, tol) = (&x[..n], &y[..n], &z[..n], &reach[..n], &tol[..n]);
+    let (x, y, z, reach) = (&x[..n], &y[..n], &z[..n], &reach[..n]);
     for i in 0..n {
-        let (_, limit) = thresholds(reach[i] + margin, tol[i]);
+        let tol = frame.lane_tol((x[i], y[i], z[i]), reach[i]);
+        let (_, limit) = thresholds(reach[i] + margin, tol);
         flags[i] = (d2(x[i], y[i], z[i]) > limit) as u8;
     }
 }
 
 /// The columns [`classify_new_lanes`] writes.
 struct LaneOutputs<'a> {
-    tol: &'a mut [f32],
     safe_lo: &'a mut [f32],
     safe_hi: &'a mut [f32],
     zone: &'a mut [u8],
@@ -320,7 +323,7 @@ struct LaneOutputs<'a> {
     unsure: &'a mut [u8],
 }
 
-/// Gives new lanes their tolerance, safe interval and (when sure) zone from
+/// Gives new lanes their safe interval and (when sure) zone from
 /// their squared distance (see [`classify`]); all unsure with `exact_only`.
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
@@ -334,17 +337,12 @@ fn classify_new_lanes(
     let n = out.unsure.len();
     let (x, y, z) = (&x[..n], &y[..n], &z[..n]);
     let (reach_load, reach_unload) = (&reach_load[..n], &reach_unload[..n]);
-    let (tol, safe_lo, safe_hi) = (
-        &mut out.tol[..n],
-        &mut out.safe_lo[..n],
-        &mut out.safe_hi[..n],
-    );
+    let (safe_lo, safe_hi) = (&mut out.safe_lo[..n], &mut out.safe_hi[..n]);
     let zone = &mut out.zone[..n];
     for i in 0..n {
-        let dist = (x[i] * x[i] + y[i] * y[i] + z[i] * z[i]).sqrt();
-        tol[i] = frame.tol(dist, reach_unload[i]);
+        let tol = frame.lane_tol((x[i], y[i], z[i]), reach_unload[i]);
         let (sure, class_zone, lo, hi) =
-            classify(d2(x[i], y[i], z[i]), reach_load[i], reach_unload[i], tol[i]);
+            classify(d2(x[i], y[i], z[i]), reach_load[i], reach_unload[i], tol);
         let sure = sure & !frame.exact_only;
         (safe_lo[i], safe_hi[i]) = safe_interval(sure, lo, hi);
         zone[i] = class_zone;
@@ -407,7 +405,7 @@ impl NearSet {
     /// geometry's f32 mirror, and the classification is a vectorised pass.
     pub(super) fn extend_with(
         &mut self,
-        found: &Candidates,
+        found: &mut Candidates,
         geoms: &Geometry,
         frame: &LaneFrame,
         rel: &RelShape,
@@ -423,14 +421,16 @@ impl NearSet {
         self.y[base..].copy_from_slice(&found.y);
         self.z[base..].copy_from_slice(&found.z);
         self.slot[base..].copy_from_slice(&found.slot);
+        found.reach_load.clear();
         for (i, &slot) in found.slot.iter().enumerate() {
-            (self.reach_load[base + i], self.reach_unload[base + i]) = geoms.reaches(slot);
+            let (load, unload) = geoms.reaches(slot);
+            found.reach_load.push(load);
+            self.reach_unload[base + i] = unload;
         }
         self.flags.resize(found.len(), 0);
         let coords = (&self.x[base..], &self.y[base..], &self.z[base..]);
-        let reaches = (&self.reach_load[base..], &self.reach_unload[base..]);
+        let reaches = (&found.reach_load[..], &self.reach_unload[base..]);
         let out = LaneOutputs {
-            tol: &mut self.tol[base..],
             safe_lo: &mut self.safe_lo[base..],
             safe_hi: &mut self.safe_hi[base..],
             zone: &mut self.zone[base..],
@@ -468,19 +468,24 @@ impl NearSet {
         columns!(swap_remove);
     }
 
-    /// Makes room for half as many lanes again, so that a near set that
-    /// grows a little as the source moves on does not allocate in a frame.
+    /// Keeps room for the near set to grow as the source moves on, so that
+    /// a frame does not allocate: when fewer than an eighth more lanes
+    /// would fit, makes room for half as many again. A set that fluctuates
+    /// (the usual case) then never reallocates after its first anchorings,
+    /// and the room stays between an eighth and a half of the lanes (64
+    /// sources' near sets are a visible share of the index's memory).
     pub(super) fn reserve_headroom(&mut self) {
-        let want = self.len() + self.len() / 2 + 64;
-        if self.slot.capacity() >= want {
+        let len = self.len();
+        if self.slot.capacity() >= len + len / 8 + 64 {
             return;
         }
-        let more = want - self.len();
+        let more = len / 2 + 64;
         macro_rules! reserve {
-            ($($column:ident)*) => { $(self.$column.reserve(more);)* };
+            ($($column:ident)*) => { $(self.$column.reserve_exact(more);)* };
         }
         columns!(reserve);
-        self.flags.reserve(want.saturating_sub(self.flags.len()));
+        self.flags
+            .reserve_exact((len + more).saturating_sub(self.flags.len()));
     }
 
     /// Lanes with their slot and zone.
@@ -493,18 +498,19 @@ impl NearSet {
     }
 
     /// Re-evaluates lane `i` for the current shape: returns `(old, new)`
-    /// zones. `exact` decides an uncertain lane in f64; with `exact_only`,
-    /// every lane is decided so.
+    /// zones. `exact` decides an uncertain lane in f64; with
+    /// `frame.exact_only`, every lane is decided so.
     pub(super) fn settle_lane(
         &mut self,
         i: usize,
-        rel: &RelShape,
-        exact_only: bool,
+        (rel, frame): (&RelShape, &LaneFrame),
+        geoms: &Geometry,
         exact: impl FnOnce(u32) -> u8,
     ) -> (u8, u8) {
         let lane = self.lane(i);
-        let (sure, zone, lo, hi) = lane.classify(rel.d2(lane.x, lane.y, lane.z));
-        let sure = sure && !exact_only;
+        let (reach_load, _) = geoms.reaches(lane.slot);
+        let (sure, zone, lo, hi) = lane.classify(rel.d2(lane.x, lane.y, lane.z), reach_load, frame);
+        let sure = sure && !frame.exact_only;
         let zone = if sure { zone } else { exact(lane.slot) };
         (self.safe_lo[i], self.safe_hi[i]) = safe_interval(sure, lo, hi);
         self.zone[i] = zone;
@@ -533,19 +539,23 @@ impl NearSet {
     /// `rel`.
     pub(super) fn for_each_unreachable(
         &mut self,
-        rel: &RelShape,
+        (rel, frame): (&RelShape, &LaneFrame),
         margin: f64,
         f: impl FnMut(usize),
     ) {
         let n = self.len();
         self.flags.resize(n, 0);
         let coords = (&self.x[..], &self.y[..], &self.z[..]);
-        let reach = (&self.reach_unload[..], &self.tol[..]);
         // Rounded up: over-keeping a lane is harmless.
         let margin = (margin * (1.0 + 1e-6)) as f32;
-        flag_beyond(coords, reach, margin, &mut self.flags, |x, y, z| {
-            rel.d2(x, y, z)
-        });
+        let limits = (margin, frame);
+        flag_beyond(
+            coords,
+            &self.reach_unload,
+            limits,
+            &mut self.flags,
+            |x, y, z| rel.d2(x, y, z),
+        );
         visit_flags(&self.flags, f);
     }
 
@@ -579,8 +589,6 @@ pub(super) struct Tracker {
     /// False when the shape is not finite: it tracks (and wants) nothing.
     pub(super) finite: bool,
     pub(super) lanes: NearSet,
-    /// The previous near set, kept for its capacity.
-    pub(super) spare: NearSet,
 }
 
 impl Tracker {
@@ -592,7 +600,6 @@ impl Tracker {
             has_origin: false,
             finite: false,
             lanes: NearSet::default(),
-            spare: NearSet::default(),
         }
     }
 
@@ -615,6 +622,6 @@ impl Tracker {
     }
 
     pub(super) fn memory_bytes(&self) -> usize {
-        self.lanes.memory_bytes() + self.spare.memory_bytes()
+        self.lanes.memory_bytes()
     }
 }

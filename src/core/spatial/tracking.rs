@@ -91,9 +91,10 @@ impl WantingIndex {
                         // the class box's farthest point is.
                         let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
                         let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
-                        let fz = (class.min_z - p.z).abs().max((class.max_z - p.z).abs());
+                        let (min_z, max_z) = class.z_range();
+                        let fz = (min_z - p.z).abs().max((max_z - p.z).abs());
                         let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
-                        if far <= class.min_reach + margin {
+                        if far <= class.min_reach() + margin {
                             continue;
                         }
                     }
@@ -101,13 +102,14 @@ impl WantingIndex {
                         let start = span.map_or(class.run.start, |s| s.0);
                         span = Some((start, class.run.end));
                     }
-                    self.geoms.find_in_list(&class.extra, &test, origin, found);
+                    self.geoms.find_in_list(class.extra(), &test, origin, found);
                 }
                 if let Some((start, end)) = span {
                     // Heights of every class the span crosses.
                     for class in &list.classes {
                         if class.run.start < end && class.run.end > start {
-                            z_bound = z_bound.max(class.min_z.abs()).max(class.max_z.abs());
+                            let (min_z, max_z) = class.z_range();
+                            z_bound = z_bound.max(min_z.abs()).max(max_z.abs());
                         }
                     }
                     let span = (start..end, cell, z_bound);
@@ -132,7 +134,7 @@ impl WantingIndex {
         if !tracker.frame.exact_only {
             tracker
                 .lanes
-                .for_each_unreachable(&rel, self.margin, |i| list.push(i as u32));
+                .for_each_unreachable((&rel, &tracker.frame), self.margin, |i| list.push(i as u32));
         }
         // Backwards, so swapping the last lane into a removed place keeps
         // the remaining indices valid.
@@ -163,7 +165,7 @@ impl WantingIndex {
         let added = tracker.lanes.len();
         tracker
             .lanes
-            .extend_with(&found, &self.geoms, &frame, &rel, |slot| {
+            .extend_with(&mut found, &self.geoms, &frame, &rel, |slot| {
                 exact_zone(&shape, &self.geoms.get(slot))
             });
         for (i, slot, zone) in tracker.lanes.entries() {
@@ -184,9 +186,11 @@ impl WantingIndex {
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
-        let mut old = std::mem::take(&mut tracker.spare);
-        std::mem::swap(&mut old, &mut tracker.lanes);
-        tracker.lanes.clear();
+        // The new lanes go in the index's spare near set (one for all
+        // sources, kept for its capacity); the old ones become the spare.
+        let mut fresh = std::mem::take(&mut self.spare_lanes);
+        fresh.clear();
+        let mut old = std::mem::replace(&mut tracker.lanes, fresh);
         for (_, slot, zone) in old.entries() {
             marks[slot as usize] = zone + 1;
         }
@@ -202,7 +206,7 @@ impl WantingIndex {
             let frame = tracker.frame;
             tracker
                 .lanes
-                .extend_with(&found, &self.geoms, &frame, &rel, |slot| {
+                .extend_with(&mut found, &self.geoms, &frame, &rel, |slot| {
                     exact_zone(&shape, &self.geoms.get(slot))
                 });
             for (_, slot, zone) in tracker.lanes.entries() {
@@ -224,7 +228,7 @@ impl WantingIndex {
             marks[slot as usize] = 0;
         }
         old.clear();
-        tracker.spare = old;
+        self.spare_lanes = old;
         self.marks = marks;
         self.trackers[t] = tracker;
     }
@@ -251,10 +255,11 @@ impl WantingIndex {
                 .lanes
                 .for_each_unsafe(&rel, |i| pending.push(i as u32));
         }
+        let frame = tracker.frame;
         for &i in pending.iter() {
             let (was, now) = tracker
                 .lanes
-                .settle_lane(i as usize, &rel, exact_only, |slot| {
+                .settle_lane(i as usize, (&rel, &frame), geoms, |slot| {
                     exact_zone(&shape, &geoms.get(slot))
                 });
             rezone(states, touched, tracker.lanes.slot(i as usize), was, now);
