@@ -32,6 +32,7 @@ use crate::core::manager::LevelStatus;
 use crate::core::memory::{BudgetId, MemoryBudget, MemoryState};
 use crate::core::occlusion::{OcclusionData, OcclusionTotals};
 use crate::core::profiler::ProfilingMetric;
+use crate::core::request::RequestCounts;
 use crate::core::{
     LevelId, Priority, StreamingManager, StreamingSource, StreamingVolume, Vec3, VolumeId,
 };
@@ -144,6 +145,8 @@ pub struct Snapshot {
     pub outstanding_requests: usize,
     /// Requests issued since the start.
     pub requests_issued: u64,
+    /// Requests issued, completed and failed since the start, by kind.
+    pub request_counts: RequestCounts,
     /// Events the core's own queue dropped.
     pub core_events_dropped: u64,
     /// Names of every level, by id (shared between snapshots, replaced when
@@ -180,6 +183,9 @@ pub struct Snapshot {
     pub samples: [NewSamples; ProfilingMetric::COUNT],
     /// Lifetime sample count per metric.
     pub sample_counts: [u64; ProfilingMetric::COUNT],
+    /// Lifetime sum of the samples per metric (the samples `sample_counts`
+    /// counts).
+    pub sample_sums: [f64; ProfilingMetric::COUNT],
     /// The profiler's window size.
     pub window_size: usize,
     /// Frame-time target, ms.
@@ -425,6 +431,7 @@ impl Collector {
                             profiler.recent_samples(metric, n, |x| new.values.push(x));
                         }
                         snap.sample_counts[i] = count;
+                        snap.sample_sums[i] = profiler.sample_sum(metric);
                         self.mark.counts[i] = count;
                     }
                     snap.window_size = window;
@@ -482,6 +489,7 @@ impl Collector {
                     snap.pending_requests = manager.pending_request_count();
                     snap.outstanding_requests = manager.outstanding_request_count();
                     snap.requests_issued = manager.requests_issued();
+                    snap.request_counts = *manager.request_counts();
                     snap.core_events_dropped = manager.dropped_event_count();
                     snap.sources.clear();
                     snap.sources.extend_from_slice(manager.sources());
