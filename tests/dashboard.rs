@@ -723,6 +723,39 @@ fn close_code(ws: &mut Ws) -> (u16, usize) {
 }
 
 #[test]
+fn the_close_frame_of_an_oversized_message_comes_after_the_queued_updates() {
+    // Long names make the first update a few megabytes: more than the
+    // socket buffers hold while the client does not read.
+    let mut m = StreamingManager::default();
+    for i in 0..300 {
+        let name = format!("{i:03}{}", "n".repeat(4096));
+        m.register_level(&LevelDesc::new(&name)).unwrap();
+        m.create_streaming_volume(&VolumeDesc::new(
+            format!("{name}_volume"),
+            &name,
+            Vec3::new(100.0 * f64::from(i), 0.0, 0.0),
+            50.0,
+            60.0,
+        ))
+        .unwrap();
+    }
+    let game = Game::start_with(m, config());
+    // A snapshot exists, so the first update is queued with the hello.
+    assert_eq!(get(game.port, "/api/status").status, 200);
+    let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
+    // The server writes the update in the turn it writes the hello, before
+    // it reads from us again. Not reading for a while: it writes what the
+    // socket takes and keeps the rest.
+    next_of_type(&mut ws, "hello");
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = ws.send(Message::Text("x".repeat(65 * 1024).into()));
+    // What was queued arrives, then the close frame.
+    let (code, updates) = close_code(&mut ws);
+    assert_eq!(code, 1009);
+    assert!(updates >= 1);
+}
+
+#[test]
 fn an_oversized_websocket_message_closes_the_connection() {
     let game = Game::start(config());
     let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
