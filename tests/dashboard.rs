@@ -691,26 +691,26 @@ fn an_oversized_head_is_refused() {
     assert_eq!(raw(game.port, &request).status, 431);
 }
 
-#[test]
-fn an_oversized_websocket_message_closes_the_connection() {
-    let game = Game::start(config());
-    let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
-    next_of_type(&mut ws, "hello");
-    let big = "x".repeat(65 * 1024);
-    let _ = ws.send(Message::Text(big.into()));
+/// Reads until the server's close frame; returns its status code and the
+/// `update` messages read before it. Panics if the connection ends without
+/// a close frame, or does not end after it.
+fn close_code(ws: &mut Ws) -> (u16, usize) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    let code = loop {
+    let mut updates = 0;
+    let frame = loop {
         match ws.read() {
-            Ok(Message::Close(frame)) => break frame.map(|f| u16::from(f.code)),
+            Ok(Message::Close(frame)) => break frame,
+            Ok(Message::Text(t)) => {
+                updates += usize::from(t.as_str().starts_with("{\"type\":\"update\""));
+            }
             Ok(_) => {}
-            Err(_) => break None,
+            Err(e) => panic!("the connection ended without a close frame: {e}"),
         }
         assert!(Instant::now() < deadline, "still open");
     };
-    if let Some(code) = code {
-        assert_eq!(code, 1009);
-    }
-    // The connection is gone: reads end.
+    let frame = frame.expect("the close frame has a status code");
+    // Then the server ends the connection: reads end (the first one sends
+    // our close reply).
     let mut ended = false;
     for _ in 0..100 {
         if ws.read().is_err() {
@@ -718,7 +718,54 @@ fn an_oversized_websocket_message_closes_the_connection() {
             break;
         }
     }
-    assert!(ended);
+    assert!(ended, "the connection stays open after the close frame");
+    (u16::from(frame.code), updates)
+}
+
+#[test]
+fn the_close_frame_of_an_oversized_message_comes_after_the_queued_updates() {
+    // Long names make the first update a few megabytes: more than the
+    // socket buffers hold while the client does not read.
+    let mut m = StreamingManager::default();
+    for i in 0..300 {
+        let name = format!("{i:03}{}", "n".repeat(4096));
+        m.register_level(&LevelDesc::new(&name)).unwrap();
+        m.create_streaming_volume(&VolumeDesc::new(
+            format!("{name}_volume"),
+            &name,
+            Vec3::new(100.0 * f64::from(i), 0.0, 0.0),
+            50.0,
+            60.0,
+        ))
+        .unwrap();
+    }
+    let game = Game::start_with(m, config());
+    // A snapshot exists, so the first update is queued with the hello.
+    assert_eq!(get(game.port, "/api/status").status, 200);
+    let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
+    // The server writes the update in the turn it writes the hello, before
+    // it reads from us again. Not reading for a while: it writes what the
+    // socket takes and keeps the rest.
+    next_of_type(&mut ws, "hello");
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = ws.send(Message::Text("x".repeat(65 * 1024).into()));
+    // What was queued arrives, then the close frame.
+    let (code, updates) = close_code(&mut ws);
+    assert_eq!(code, 1009);
+    assert!(updates >= 1);
+}
+
+#[test]
+fn an_oversized_websocket_message_closes_the_connection() {
+    let game = Game::start(config());
+    let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
+    next_of_type(&mut ws, "hello");
+    let big = "x".repeat(65 * 1024);
+    // The server may close before it has read all of it.
+    let _ = ws.send(Message::Text(big.into()));
+    // A close frame with 1009 ("message too big") must come, not just the
+    // end of the connection.
+    assert_eq!(close_code(&mut ws).0, 1009);
     // A message of exactly 64 KiB is still fine for another client: a ping
     // padded to the limit gets its pong.
     let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
@@ -979,4 +1026,129 @@ fn the_session_trace_is_served_live() {
         std::thread::sleep(Duration::from_millis(100));
     }
     game.stop();
+}
+
+/// Pumps `manager`'s dashboard (without changing the manager) while
+/// another thread fetches `/metrics`; returns the dashboard's body and
+/// the exporter's rendering of the same manager.
+fn metrics_both_ways(mut manager: StreamingManager) -> (String, String) {
+    let mut server = DashboardServer::start(config()).unwrap();
+    let port = server.port();
+    let fetch = std::thread::spawn(move || get(port, "/metrics"));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !fetch.is_finished() {
+        assert!(Instant::now() < deadline, "no /metrics answer");
+        server.pump(&mut manager);
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let response = fetch.join().unwrap();
+    assert_eq!(response.status, 200, "{}", response.text());
+    assert_eq!(
+        response.header("content-type"),
+        Some(level_streaming::export::prometheus::CONTENT_TYPE)
+    );
+    let exported = level_streaming::export::prometheus::render(&manager);
+    server.shutdown(&mut manager);
+    (response.text(), exported)
+}
+
+/// The dashboard's `/metrics` is the exporter's text for the same state,
+/// followed by the dashboard's own `lsm_dashboard_*` families only.
+fn assert_same_exposition(dashboard: &str, exported: &str) {
+    let Some(own) = dashboard.strip_prefix(exported) else {
+        panic!("/metrics differs from the exporter.\n--- /metrics:\n{dashboard}\n--- exporter:\n{exported}");
+    };
+    assert!(!own.is_empty(), "the dashboard's own families are missing");
+    for line in own.lines() {
+        let name = line
+            .strip_prefix("# HELP ")
+            .or_else(|| line.strip_prefix("# TYPE "))
+            .unwrap_or(line);
+        assert!(name.starts_with("lsm_dashboard_"), "{line}");
+    }
+}
+
+#[test]
+fn the_metrics_endpoint_and_the_exporter_agree() {
+    // More frames than the profiler window (300), so that the quantiles
+    // (window) and the sum and count (whole run) cover different frames,
+    // and requests of several kinds, some failed.
+    let mut m = world();
+    let mut requests = Vec::new();
+    for frame in 0..400u32 {
+        let x = f64::from(frame) * 7.0;
+        let camera = StreamingSource {
+            position: Vec3::new(x, 0.0, 0.0),
+            velocity: Vec3::new(420.0, 0.0, 0.0),
+            priority: Priority::Normal,
+            look_ahead_seconds: 0.0,
+        };
+        m.update(&[camera], 1.0 / 60.0).unwrap();
+        requests.clear();
+        m.take_requests(64, &mut requests);
+        for r in &requests {
+            let _ = m.complete_request(r.id, frame % 3 != 0);
+        }
+        let ft = 8.0 + f64::from(frame % 13) * 1.37;
+        m.profile_frame(ft, 512.0, 1200, 800_000).unwrap();
+    }
+    let stats = m.get_metric_stats(level_streaming::core::profiler::ProfilingMetric::FrameTime);
+    assert_eq!((stats.count, stats.lifetime_count), (300, 400));
+    assert!(m.request_counts().failed.iter().sum::<u64>() > 0);
+
+    let (dashboard, exported) = metrics_both_ways(m);
+    assert_same_exposition(&dashboard, &exported);
+    assert!(
+        exported.contains("lsm_frame_time_milliseconds_count 400\n"),
+        "{exported}"
+    );
+}
+
+#[test]
+fn the_metrics_endpoint_spells_infinity_plus_inf() {
+    // Two levels in no budget and two frame times near f64::MAX: the
+    // unbudgeted memory and the frame-time sum overflow to infinity.
+    let mut m = world();
+    for name in ["Giant1", "Giant2"] {
+        let mut desc = LevelDesc::new(name);
+        desc.estimated_memory_mb = 1e308;
+        m.register_level(&desc).unwrap();
+        m.create_streaming_volume(&VolumeDesc::new(
+            format!("{name}_volume"),
+            name,
+            Vec3::new(0.0, 9000.0, 0.0),
+            200.0,
+            300.0,
+        ))
+        .unwrap();
+    }
+    let camera = StreamingSource {
+        position: Vec3::new(0.0, 9000.0, 0.0),
+        velocity: Vec3::new(0.0, 0.0, 0.0),
+        priority: Priority::Normal,
+        look_ahead_seconds: 0.0,
+    };
+    m.update(&[camera], 1.0 / 60.0).unwrap();
+    m.profile_frame(1e308, 512.0, 1200, 800_000).unwrap();
+    m.profile_frame(1e308, 512.0, 1200, 800_000).unwrap();
+    assert_eq!(m.unbudgeted_memory_mb(), f64::INFINITY);
+    let (dashboard, exported) = metrics_both_ways(m);
+    for line in [
+        "\nlsm_memory_unbudgeted_megabytes +Inf\n",
+        "\nlsm_frame_time_milliseconds_sum +Inf\n",
+    ] {
+        assert!(dashboard.contains(line), "no {line:?} in\n{dashboard}");
+    }
+    assert!(
+        dashboard.contains("\nlsm_frame_time_milliseconds_count 2\n"),
+        "{dashboard}"
+    );
+    for line in dashboard.lines().filter(|l| !l.starts_with('#')) {
+        let value = line.rsplit(' ').next().unwrap();
+        assert!(
+            !value.eq_ignore_ascii_case("inf") && value != "-inf" && value != "nan",
+            "{line}"
+        );
+    }
+    assert_same_exposition(&dashboard, &exported);
 }

@@ -389,6 +389,13 @@ impl Profiler {
         self.series[metric.index()].lifetime_count
     }
 
+    /// Sum of the samples of `metric` recorded over the profiler's lifetime
+    /// (the same samples [`Profiler::sample_count`] counts). It can be
+    /// `+inf` once the samples add up past `f64::MAX`.
+    pub fn sample_sum(&self, metric: ProfilingMetric) -> f64 {
+        self.series[metric.index()].lifetime_sum
+    }
+
     /// Calls `f` with the last `n` samples of `metric`, oldest first (fewer
     /// when the window holds fewer). O(n), never allocates: this is how the
     /// dashboard feeds its frame-time chart from what the profiler already

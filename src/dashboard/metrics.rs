@@ -1,200 +1,96 @@
 //! `GET /metrics`: the snapshot in the Prometheus text exposition format
 //! (version 0.0.4). Built on the dashboard thread from the same snapshot as
-//! the page.
-
-use std::fmt::Write;
-
-use serde_json::Value;
+//! the page, by the crate's one Prometheus writer
+//! ([`crate::export::prometheus`]): the snapshot is turned into the same
+//! [`Figures`] that `lsm-sim --metrics` renders from a manager, and the
+//! dashboard's own `lsm_dashboard_*` families follow.
 
 use crate::core::manager::LevelStatus;
-use crate::core::StreamingState;
+use crate::export::prometheus::{BudgetFigures, Figures, SummaryFigures, Writer};
 
 use super::snapshot::Snapshot;
-use super::state::{Kept, ServerCounters};
+use super::state::{Kept, ServerCounters, WindowStats};
 
-/// Escapes a label value (backslash, double quote, newline).
-fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
-fn header(out: &mut String, name: &str, kind: &str, help: &str) {
-    let _ = writeln!(out, "# HELP {name} {help}");
-    let _ = writeln!(out, "# TYPE {name} {kind}");
-}
-
-/// The exposition text for one snapshot.
-pub(crate) fn exposition(
+/// The figures a snapshot describes. `levels` and `kept` are the dashboard
+/// thread's copies after absorbing `snap`; `frame_time` is its frame-time
+/// window (the profiler's, rebuilt from the samples snapshots bring).
+pub(crate) fn figures(
     snap: &Snapshot,
     kept: &Kept,
     levels: &[LevelStatus],
     volume_count: usize,
-    frame_stats: &Value,
-    extra: &ServerCounters,
-) -> String {
-    let mut out = String::with_capacity(2048);
-    header(
-        &mut out,
-        "lsm_levels",
-        "gauge",
-        "Levels by streaming state.",
-    );
-    for state in [
-        StreamingState::Unloaded,
-        StreamingState::Loading,
-        StreamingState::Loaded,
-        StreamingState::Active,
-        StreamingState::Unloading,
-        StreamingState::Hidden,
-    ] {
-        let n = levels.iter().filter(|l| l.state == state).count();
-        let _ = writeln!(out, "lsm_levels{{state=\"{}\"}} {n}", state.name());
+    frame_time: &WindowStats,
+) -> Figures {
+    let mut levels_by_state = [0usize; 6];
+    for level in levels {
+        levels_by_state[level.state as usize] += 1;
     }
-    header(&mut out, "lsm_volumes", "gauge", "Live streaming volumes.");
-    let _ = writeln!(out, "lsm_volumes {volume_count}");
-    header(
-        &mut out,
-        "lsm_streaming_sources",
-        "gauge",
-        "Streaming sources of the last update.",
-    );
-    let _ = writeln!(out, "lsm_streaming_sources {}", snap.sources.len());
-    header(
-        &mut out,
-        "lsm_missing_levels",
-        "gauge",
-        "Wanted levels not yet where they should be.",
-    );
-    let _ = writeln!(out, "lsm_missing_levels {}", snap.missing_levels);
-    header(
-        &mut out,
-        "lsm_loads_in_flight",
-        "gauge",
-        "Load requests outstanding.",
-    );
-    let _ = writeln!(out, "lsm_loads_in_flight {}", snap.loads_in_flight);
-    header(
-        &mut out,
-        "lsm_pending_requests",
-        "gauge",
-        "Requests issued and not yet taken by the host.",
-    );
-    let _ = writeln!(out, "lsm_pending_requests {}", snap.pending_requests);
-    header(
-        &mut out,
-        "lsm_requests_issued_total",
-        "counter",
-        "Requests issued since the manager was created.",
-    );
-    let _ = writeln!(out, "lsm_requests_issued_total {}", snap.requests_issued);
-    header(
-        &mut out,
-        "lsm_frames_total",
-        "counter",
-        "Updates since the manager was created.",
-    );
-    let _ = writeln!(out, "lsm_frames_total {}", snap.frame);
+    let frame = crate::core::profiler::ProfilingMetric::FrameTime as usize;
+    Figures {
+        frames: snap.frame,
+        game_time_seconds: snap.time_seconds,
+        levels_by_state,
+        streaming_sources: snap.sources.len(),
+        volumes: volume_count,
+        missing_levels: snap.missing_levels,
+        budgets: kept
+            .budgets
+            .iter()
+            .map(|b| BudgetFigures {
+                name: b.name.clone(),
+                used_mb: b.current_usage_mb,
+                max_mb: b.max_memory_mb,
+                state: b.state,
+            })
+            .collect(),
+        unbudgeted_memory_mb: kept.unbudgeted_memory_mb,
+        frame_time: SummaryFigures {
+            quantiles: (frame_time.count > 0).then_some([
+                frame_time.p50,
+                frame_time.p95,
+                frame_time.p99,
+            ]),
+            sum: snap.sample_sums[frame],
+            count: snap.sample_counts[frame],
+        },
+        target_frame_time_ms: snap.target_frame_time_ms,
+        performance_warning: snap.performance_warning,
+        requests: snap.request_counts,
+        loads_in_flight: snap.loads_in_flight,
+        pending_requests: snap.pending_requests,
+        dropped_events: snap.core_events_dropped,
+    }
+}
 
-    header(
-        &mut out,
-        "lsm_memory_budget_used_megabytes",
-        "gauge",
-        "Memory held by the levels of a budget.",
-    );
-    for b in &kept.budgets {
-        let _ = writeln!(
-            out,
-            "lsm_memory_budget_used_megabytes{{budget=\"{}\"}} {}",
-            label(&b.name),
-            b.current_usage_mb
-        );
-    }
-    header(
-        &mut out,
-        "lsm_memory_budget_max_megabytes",
-        "gauge",
-        "Maximum of a budget.",
-    );
-    for b in &kept.budgets {
-        let _ = writeln!(
-            out,
-            "lsm_memory_budget_max_megabytes{{budget=\"{}\"}} {}",
-            label(&b.name),
-            b.max_memory_mb
-        );
-    }
-    header(
-        &mut out,
-        "lsm_memory_unbudgeted_megabytes",
-        "gauge",
-        "Memory held by levels in no budget.",
-    );
-    let _ = writeln!(
-        out,
-        "lsm_memory_unbudgeted_megabytes {}",
-        kept.unbudgeted_memory_mb
-    );
-
-    header(
-        &mut out,
-        "lsm_frame_time_milliseconds",
-        "summary",
-        "Frame time over the profiler window.",
-    );
-    for (q, key) in [("0.5", "p50"), ("0.95", "p95"), ("0.99", "p99")] {
-        let v = frame_stats[key].as_f64().unwrap_or(0.0);
-        let _ = writeln!(out, "lsm_frame_time_milliseconds{{quantile=\"{q}\"}} {v}");
-    }
-    let count = frame_stats["count"].as_u64().unwrap_or(0);
-    let mean = frame_stats["mean"].as_f64().unwrap_or(0.0);
-    let _ = writeln!(
-        out,
-        "lsm_frame_time_milliseconds_sum {}",
-        mean * count as f64
-    );
-    let _ = writeln!(out, "lsm_frame_time_milliseconds_count {count}");
-    header(
-        &mut out,
-        "lsm_performance_warning",
-        "gauge",
-        "1 while a frame-time warning is in force.",
-    );
-    let _ = writeln!(
-        out,
-        "lsm_performance_warning {}",
-        u8::from(snap.performance_warning)
-    );
-
-    header(
-        &mut out,
+/// The exposition text: `figures`, then the dashboard's own counters.
+pub(crate) fn exposition(figures: &Figures, extra: &ServerCounters) -> String {
+    let mut w = Writer::with_capacity(4096);
+    w.figures(figures);
+    w.family(
         "lsm_dashboard_clients",
         "gauge",
         "WebSocket clients connected to the dashboard.",
     );
-    let _ = writeln!(out, "lsm_dashboard_clients {}", extra.clients);
-    header(
-        &mut out,
+    w.sample("lsm_dashboard_clients", &[], extra.clients as f64);
+    w.family(
         "lsm_dashboard_updates_dropped_total",
         "counter",
         "Live updates not sent to slow clients.",
     );
-    let _ = writeln!(
-        out,
-        "lsm_dashboard_updates_dropped_total {}",
-        extra.updates_dropped
+    w.sample(
+        "lsm_dashboard_updates_dropped_total",
+        &[],
+        extra.updates_dropped as f64,
     );
-    header(
-        &mut out,
+    w.family(
         "lsm_dashboard_events_dropped_total",
         "counter",
         "Events the dashboard's queue dropped.",
     );
-    let _ = writeln!(
-        out,
-        "lsm_dashboard_events_dropped_total {}",
-        extra.events_dropped
+    w.sample(
+        "lsm_dashboard_events_dropped_total",
+        &[],
+        extra.events_dropped as f64,
     );
-    out
+    w.finish()
 }

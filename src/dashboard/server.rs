@@ -55,6 +55,9 @@ const WS_READS_PER_TURN: usize = 16;
 const HTTP_SLACK: usize = 32;
 /// Time to drain a closing connection before dropping it.
 const LINGER: Duration = Duration::from_millis(500);
+/// Time a WebSocket client has to take the close frame we send it (after
+/// whatever was queued before it) before the connection is dropped.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Everything the server thread owns, handed over by `DashboardServer::start`.
 pub(crate) struct Channels {
@@ -120,6 +123,12 @@ enum Phase {
     },
     Linger(Instant),
     Ws(Box<WsClient>),
+    /// We sent a WebSocket close frame (see [`start_ws_close`]); it is
+    /// still being written.
+    WsClosing {
+        client: Box<WsClient>,
+        deadline: Instant,
+    },
     Done,
 }
 
@@ -458,6 +467,7 @@ impl Server {
                 false
             }
             Phase::Ws(_) => self.service_ws(conn, now),
+            Phase::WsClosing { .. } => flush_ws_close(conn, now),
             Phase::Done => false,
         }
     }
@@ -901,6 +911,7 @@ impl Server {
         let mut any = false;
         let mut texts = Vec::new();
         let mut done = false;
+        let mut too_big = false;
         for _ in 0..WS_READS_PER_TURN {
             match client.ws.read() {
                 Ok(Message::Text(text)) => {
@@ -922,12 +933,7 @@ impl Server {
                 }
                 Err(e) if ws_would_block(&e) => break,
                 Err(tungstenite::Error::Capacity(_)) => {
-                    let _ = client.ws.close(Some(CloseFrame {
-                        code: CloseCode::Size,
-                        reason: "message over 64 KiB".into(),
-                    }));
-                    let _ = client.ws.flush();
-                    done = true;
+                    too_big = true;
                     break;
                 }
                 Err(_) => {
@@ -940,13 +946,13 @@ impl Server {
             conn.phase = Phase::Done;
             return true;
         }
+        if too_big {
+            // 1009: the message was too big to process (RFC 6455, 7.4.1).
+            start_ws_close(conn, CloseCode::Size, "message over 64 KiB", now);
+            return true;
+        }
         if now.duration_since(client.last_message) > WS_IDLE_TIMEOUT {
-            let _ = client.ws.close(Some(CloseFrame {
-                code: CloseCode::Policy,
-                reason: "idle".into(),
-            }));
-            let _ = client.ws.flush();
-            conn.phase = Phase::Done;
+            start_ws_close(conn, CloseCode::Policy, "idle", now);
             return true;
         }
         if now.duration_since(client.last_ping) > PING_INTERVAL {
@@ -1124,6 +1130,74 @@ fn write_pending(conn: &mut Conn, now: Instant) -> bool {
         After::Upgrade(first) => become_ws(conn, first),
     }
     true
+}
+
+/// Closes a WebSocket client with a close frame: the frame goes after
+/// whatever was already queued for the client, and is written in later
+/// turns if the socket does not take it at once ([`flush_ws_close`]).
+/// Dropping the socket at once would lose it: closing a TCP socket with
+/// unread input (the rest of an oversized message) sends a reset, which
+/// discards what was not yet sent, and on some systems what the client has
+/// received and not yet read.
+fn start_ws_close(conn: &mut Conn, code: CloseCode, reason: &'static str, now: Instant) {
+    let Phase::Ws(mut client) = std::mem::replace(&mut conn.phase, Phase::Done) else {
+        return;
+    };
+    match client.ws.close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    })) {
+        Ok(()) => ws_closed(conn, client, now),
+        Err(e) if ws_would_block(&e) => {
+            conn.phase = Phase::WsClosing {
+                client,
+                deadline: now + CLOSE_TIMEOUT,
+            }
+        }
+        Err(_) => {}
+    }
+}
+
+/// Writes more of a close frame being sent; gives up after
+/// [`CLOSE_TIMEOUT`]. What the client sends meanwhile is read and
+/// discarded, so that a client still writing is not stuck (and does not
+/// keep us stuck). Returns whether anything happened.
+fn flush_ws_close(conn: &mut Conn, now: Instant) -> bool {
+    let Phase::WsClosing { client, deadline } = &mut conn.phase else {
+        return false;
+    };
+    let mut buf = [0u8; 4096];
+    for _ in 0..WS_READS_PER_TURN {
+        if !matches!(client.ws.get_mut().read(&mut buf), Ok(n) if n > 0) {
+            break;
+        }
+    }
+    match client.ws.flush() {
+        Err(e) if ws_would_block(&e) => {
+            if now < *deadline {
+                return false;
+            }
+            conn.phase = Phase::Done;
+        }
+        Ok(()) => {
+            if let Phase::WsClosing { client, .. } = std::mem::replace(&mut conn.phase, Phase::Done)
+            {
+                ws_closed(conn, client, now);
+            }
+        }
+        Err(_) => conn.phase = Phase::Done,
+    }
+    true
+}
+
+/// The close frame is written: ends our side of the connection and
+/// lingers, discarding what the client still sends (the rest of an
+/// oversized message, its own close frame) until it closes too.
+fn ws_closed(conn: &mut Conn, client: Box<WsClient>, now: Instant) {
+    let stream = client.ws.into_inner();
+    let _ = stream.shutdown(Shutdown::Write);
+    conn.stream = Some(stream);
+    conn.phase = Phase::Linger(now + LINGER);
 }
 
 /// The WebSocket limits: 64 KiB per message and per frame, a bounded write buffer.

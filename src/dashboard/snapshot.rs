@@ -6,13 +6,16 @@
 //! dashboard thread's job (`state.rs`).
 //!
 //! A snapshot is taken *incrementally*: each pump copies the next parts
-//! (level rows, volume rows, budgets, profiler samples, occlusion, loading
-//! screens) until its time budget is spent ([`Collector::step`], the clock
-//! is read every few rows), so the time a frame pays is bounded whatever the
-//! size of the world; when everything is copied, [`Collector::finish`] adds
-//! the counters and sources and the snapshot goes to the dashboard thread.
-//! A large world therefore refreshes more slowly than the configured rate;
-//! each row is consistent in itself, and rows are at most one pass old.
+//! (level rows, volume rows, budgets, occlusion, loading screens) until its
+//! time budget is spent ([`Collector::step`], the clock is read every few
+//! rows), so the time a frame pays is bounded whatever the size of the
+//! world; when everything is copied, [`Collector::finish`] adds the
+//! counters, the sources and the profiler's new samples and figures, all
+//! read in the frame the snapshot is sent in (also when an earlier attempt
+//! was [put back](Collector::put_back)), and the snapshot goes to the
+//! dashboard thread. A large world therefore refreshes more slowly than the
+//! configured rate; each row is consistent in itself, and rows are at most
+//! one pass old.
 //!
 //! Only what changed crosses to the dashboard thread, because reading and
 //! writing memory the other thread last touched is what costs most here:
@@ -32,6 +35,7 @@ use crate::core::manager::LevelStatus;
 use crate::core::memory::{BudgetId, MemoryBudget, MemoryState};
 use crate::core::occlusion::{OcclusionData, OcclusionTotals};
 use crate::core::profiler::ProfilingMetric;
+use crate::core::request::RequestCounts;
 use crate::core::{
     LevelId, Priority, StreamingManager, StreamingSource, StreamingVolume, Vec3, VolumeId,
 };
@@ -144,6 +148,8 @@ pub struct Snapshot {
     pub outstanding_requests: usize,
     /// Requests issued since the start.
     pub requests_issued: u64,
+    /// Requests issued, completed and failed since the start, by kind.
+    pub request_counts: RequestCounts,
     /// Events the core's own queue dropped.
     pub core_events_dropped: u64,
     /// Names of every level, by id (shared between snapshots, replaced when
@@ -180,6 +186,9 @@ pub struct Snapshot {
     pub samples: [NewSamples; ProfilingMetric::COUNT],
     /// Lifetime sample count per metric.
     pub sample_counts: [u64; ProfilingMetric::COUNT],
+    /// Lifetime sum of the samples per metric (the samples `sample_counts`
+    /// counts).
+    pub sample_sums: [f64; ProfilingMetric::COUNT],
     /// The profiler's window size.
     pub window_size: usize,
     /// Frame-time target, ms.
@@ -222,12 +231,10 @@ enum Stage {
     /// Full copy: every volume row.
     Volumes,
     Budgets,
-    Samples,
     Occlusion,
     Screens,
-    /// The counters and the sources, last so that they are the freshest.
-    Counters,
-    /// Every part copied; `finish` hands it out.
+    /// Every part copied; `finish` adds the counters, the sources and the
+    /// profiler figures and hands it out.
     Done,
 }
 
@@ -406,32 +413,6 @@ impl Collector {
                         }
                         snap.unbudgeted_memory_mb = manager.unbudgeted_memory_mb();
                     }
-                    self.stage = Stage::Samples;
-                }
-                Stage::Samples => {
-                    // Only metrics with new samples are copied.
-                    let profiler = manager.profiler();
-                    let window = profiler.config().window_size;
-                    for metric in ProfilingMetric::ALL {
-                        let i = metric as usize;
-                        let count = profiler.sample_count(metric);
-                        let sent = self.sent_counts[i];
-                        let new = &mut snap.samples[i];
-                        new.values.clear();
-                        new.reset = count < sent;
-                        let fresh = if new.reset { count } else { count - sent };
-                        if fresh > 0 {
-                            let n = usize::try_from(fresh).unwrap_or(usize::MAX).min(window);
-                            profiler.recent_samples(metric, n, |x| new.values.push(x));
-                        }
-                        snap.sample_counts[i] = count;
-                        self.mark.counts[i] = count;
-                    }
-                    snap.window_size = window;
-                    snap.target_frame_time_ms = profiler.config().target_frame_time_ms;
-                    snap.performance_warning = profiler.is_performance_warning_active();
-                    snap.frames_over_target = profiler.frames_over_target();
-                    snap.smoothed_frame_time_ms = manager.smoothed_frame_time_ms();
                     // Occlusion figures are cumulative and change every
                     // frame the host reports them: refreshed every few passes.
                     self.passes += 1;
@@ -471,20 +452,6 @@ impl Collector {
                         snap.loading_screens
                             .extend(manager.loading_screens().cloned());
                     }
-                    self.stage = Stage::Counters;
-                }
-                Stage::Counters => {
-                    snap.frame = manager.frame();
-                    snap.time_seconds = manager.now();
-                    snap.streaming_complete = manager.is_streaming_complete();
-                    snap.missing_levels = manager.missing_level_count();
-                    snap.loads_in_flight = manager.loads_in_flight();
-                    snap.pending_requests = manager.pending_request_count();
-                    snap.outstanding_requests = manager.outstanding_request_count();
-                    snap.requests_issued = manager.requests_issued();
-                    snap.core_events_dropped = manager.dropped_event_count();
-                    snap.sources.clear();
-                    snap.sources.extend_from_slice(manager.sources());
                     self.stage = Stage::Done;
                 }
             }
@@ -509,9 +476,11 @@ impl Collector {
         self.stage = Stage::Levels;
     }
 
-    /// Completes the pass: adds the counters, the sources and any new
-    /// names, and hands the snapshot out with what it consumed. Call after
-    /// [`step`](Self::step) returned true.
+    /// Completes the pass: adds the counters, the sources, the profiler's
+    /// samples not yet sent and its figures (all as they are now, in the
+    /// frame the snapshot is sent in) and any new names, and hands the
+    /// snapshot out with what it consumed. Call after [`step`](Self::step)
+    /// returned true.
     pub fn finish(&mut self, manager: &StreamingManager) -> (Box<Snapshot>, Mark) {
         let mut snap = self.current.take().unwrap_or_default();
         self.stage = Stage::Idle;
@@ -526,8 +495,8 @@ impl Collector {
             }
         }
         self.known_levels = snap.level_count;
-        snap.sources.clear();
-        snap.sources.extend_from_slice(manager.sources());
+        Self::copy_counters(&mut snap, manager);
+        self.copy_profiler(&mut snap, manager);
 
         if self.level_names.len() != manager.level_count() {
             let mut names = Vec::with_capacity(manager.level_count());
@@ -558,10 +527,57 @@ impl Collector {
         (snap, self.mark)
     }
 
+    /// The counters and the sources, as they are now.
+    fn copy_counters(snap: &mut Snapshot, manager: &StreamingManager) {
+        snap.frame = manager.frame();
+        snap.time_seconds = manager.now();
+        snap.streaming_complete = manager.is_streaming_complete();
+        snap.missing_levels = manager.missing_level_count();
+        snap.loads_in_flight = manager.loads_in_flight();
+        snap.pending_requests = manager.pending_request_count();
+        snap.outstanding_requests = manager.outstanding_request_count();
+        snap.requests_issued = manager.requests_issued();
+        snap.request_counts = *manager.request_counts();
+        snap.core_events_dropped = manager.dropped_event_count();
+        snap.sources.clear();
+        snap.sources.extend_from_slice(manager.sources());
+    }
+
+    /// The profiler's samples recorded since the last snapshot that reached
+    /// the server (only metrics with new samples are copied; a few values
+    /// per frame in steady state), its lifetime counts and sums, and its
+    /// figures. Copied again from the same point when a put-back snapshot
+    /// is finished again, so none is lost or sent twice.
+    fn copy_profiler(&mut self, snap: &mut Snapshot, manager: &StreamingManager) {
+        let profiler = manager.profiler();
+        let window = profiler.config().window_size;
+        for metric in ProfilingMetric::ALL {
+            let i = metric as usize;
+            let count = profiler.sample_count(metric);
+            let sent = self.sent_counts[i];
+            let new = &mut snap.samples[i];
+            new.values.clear();
+            new.reset = count < sent;
+            let fresh = if new.reset { count } else { count - sent };
+            if fresh > 0 {
+                let n = usize::try_from(fresh).unwrap_or(usize::MAX).min(window);
+                profiler.recent_samples(metric, n, |x| new.values.push(x));
+            }
+            snap.sample_counts[i] = count;
+            snap.sample_sums[i] = profiler.sample_sum(metric);
+            self.mark.counts[i] = count;
+        }
+        snap.window_size = window;
+        snap.target_frame_time_ms = profiler.config().target_frame_time_ms;
+        snap.performance_warning = profiler.is_performance_warning_active();
+        snap.frames_over_target = profiler.frames_over_target();
+        snap.smoothed_frame_time_ms = manager.smoothed_frame_time_ms();
+    }
+
     /// Takes back a finished snapshot the dashboard thread had no room for:
     /// its parts are kept (later level rows are added to it), and the next
     /// [`step`](Self::step) and [`finish`](Self::finish) hand it out again
-    /// with fresh counters.
+    /// with the counters, sources and profiler figures of that frame.
     pub fn put_back(&mut self, snap: Box<Snapshot>) {
         self.current = Some(snap);
         self.stage = Stage::Done;
@@ -570,5 +586,94 @@ impl Collector {
     /// Records that the snapshot finished with `mark` reached the server.
     pub fn commit(&mut self, mark: Mark) {
         self.sent_counts = mark.counts;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{LevelDesc, VolumeDesc};
+
+    fn world() -> StreamingManager {
+        let mut m = StreamingManager::default();
+        m.register_level(&LevelDesc::new("Forest")).unwrap();
+        m.create_streaming_volume(&VolumeDesc::new(
+            "Forest_volume",
+            "Forest",
+            Vec3::new(0.0, 0.0, 0.0),
+            200.0,
+            300.0,
+        ))
+        .unwrap();
+        m
+    }
+
+    /// The figures of a snapshot that must be those of the frame it is
+    /// finished in.
+    fn assert_of_this_frame(snap: &Snapshot, m: &StreamingManager) {
+        assert_eq!(snap.frame, m.frame());
+        assert_eq!(snap.time_seconds, m.now());
+        assert_eq!(snap.streaming_complete, m.is_streaming_complete());
+        assert_eq!(snap.missing_levels, m.missing_level_count());
+        assert_eq!(snap.loads_in_flight, m.loads_in_flight());
+        assert_eq!(snap.pending_requests, m.pending_request_count());
+        assert_eq!(snap.outstanding_requests, m.outstanding_request_count());
+        assert_eq!(snap.requests_issued, m.requests_issued());
+        assert_eq!(snap.request_counts, *m.request_counts());
+        assert_eq!(snap.sources, m.sources());
+        let frame_time = ProfilingMetric::FrameTime;
+        assert_eq!(
+            snap.sample_counts[frame_time as usize],
+            m.profiler().sample_count(frame_time)
+        );
+        assert_eq!(
+            snap.performance_warning,
+            m.profiler().is_performance_warning_active()
+        );
+    }
+
+    #[test]
+    fn a_snapshot_put_back_goes_out_with_the_figures_of_the_frame_it_is_sent_in() {
+        let mut m = world();
+        let mut collector = Collector::default();
+        m.update(&[StreamingSource::at(Vec3::new(5000.0, 0.0, 0.0))], 0.1)
+            .unwrap();
+        m.profile_frame(10.0, 0.0, 0, 0).unwrap();
+        assert!(collector.step(&m, None, Box::default));
+        let (snap, _) = collector.finish(&m);
+        assert_of_this_frame(&snap, &m);
+        // The dashboard thread had no room for it.
+        collector.put_back(snap);
+
+        // Frames go by before the next try: the source comes near, a load
+        // is issued, frame times are recorded.
+        for _ in 0..3 {
+            m.update(&[StreamingSource::at(Vec3::new(0.0, 0.0, 0.0))], 0.1)
+                .unwrap();
+            m.profile_frame(12.0, 0.0, 0, 0).unwrap();
+        }
+        assert!(m.requests_issued() > 0);
+        let budget = Some(std::time::Duration::from_secs(1));
+        assert!(collector.step(&m, budget, Box::default));
+        let (snap, mark) = collector.finish(&m);
+        assert_of_this_frame(&snap, &m);
+        // Every frame time not yet sent is in it.
+        assert_eq!(snap.samples[0].values, [10.0, 12.0, 12.0, 12.0]);
+        collector.commit(mark);
+
+        // The next pass, spread over frames, is also of the frame it ends in.
+        m.update(&[StreamingSource::at(Vec3::new(50.0, 0.0, 0.0))], 0.1)
+            .unwrap();
+        m.profile_frame(14.0, 0.0, 0, 0).unwrap();
+        let mut steps = 0;
+        while !collector.step(&m, Some(std::time::Duration::ZERO), Box::default) {
+            steps += 1;
+            assert!(steps < 100, "the pass never ends");
+            m.update(&[StreamingSource::at(Vec3::new(60.0, 0.0, 0.0))], 0.1)
+                .unwrap();
+            m.profile_frame(16.0, 0.0, 0, 0).unwrap();
+        }
+        let (snap, _) = collector.finish(&m);
+        assert_of_this_frame(&snap, &m);
     }
 }

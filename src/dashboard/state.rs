@@ -86,24 +86,51 @@ impl Window {
     }
 
     /// Same statistics as the profiler (nearest-rank percentiles).
-    fn stats(&self) -> Value {
+    fn stats(&self) -> WindowStats {
         let n = self.values.len();
         if n == 0 {
-            return json!({"count": 0, "min": 0.0, "max": 0.0, "mean": 0.0,
-                          "p50": 0.0, "p95": 0.0, "p99": 0.0, "latest": 0.0});
+            return WindowStats::default();
         }
         let mut sorted: Vec<f64> = self.values.iter().copied().collect();
         sorted.sort_unstable_by(f64::total_cmp);
         let rank = |p: usize| sorted[((p * n).div_ceil(100)).clamp(1, n) - 1];
+        WindowStats {
+            count: n,
+            min: sorted[0],
+            max: sorted[n - 1],
+            mean: sorted.iter().sum::<f64>() / n as f64,
+            p50: rank(50),
+            p95: rank(95),
+            p99: rank(99),
+            latest: self.values.back().copied().unwrap_or(0.0),
+        }
+    }
+}
+
+/// Statistics of one [`Window`] (all 0 when it is empty).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct WindowStats {
+    pub(crate) count: usize,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+    pub(crate) mean: f64,
+    pub(crate) p50: f64,
+    pub(crate) p95: f64,
+    pub(crate) p99: f64,
+    pub(crate) latest: f64,
+}
+
+impl WindowStats {
+    fn json(&self) -> Value {
         json!({
-            "count": n,
-            "min": sorted[0],
-            "max": sorted[n - 1],
-            "mean": sorted.iter().sum::<f64>() / n as f64,
-            "p50": rank(50),
-            "p95": rank(95),
-            "p99": rank(99),
-            "latest": self.values.back().copied().unwrap_or(0.0),
+            "count": self.count,
+            "min": self.min,
+            "max": self.max,
+            "mean": self.mean,
+            "p50": self.p50,
+            "p95": self.p95,
+            "p99": self.p99,
+            "latest": self.latest,
         })
     }
 }
@@ -123,7 +150,7 @@ pub(crate) struct State {
     /// Sequence number of the latest absorbed snapshot (0: none yet).
     pub(crate) seq: u64,
     pub(crate) published_at: Option<Instant>,
-    /// Raw snapshot figures kept for `/metrics`.
+    /// The `/metrics` text of the latest snapshot.
     pub(crate) prometheus: Option<String>,
     events: VecDeque<LoggedEvent>,
     next_event_seq: u64,
@@ -498,7 +525,7 @@ impl State {
             "source_count": snap.sources.len(),
             "memory_used_mb": used,
             "memory_total_mb": total,
-            "frame_time": frame_stats.clone(),
+            "frame_time": frame_stats.json(),
             "target_frame_time_ms": snap.target_frame_time_ms,
             "performance_warning": snap.performance_warning,
             "health": health,
@@ -624,7 +651,7 @@ impl State {
 
         let mut stats = Map::new();
         for metric in ProfilingMetric::ALL {
-            let mut s = self.windows[metric as usize].stats();
+            let mut s = self.windows[metric as usize].stats().json();
             if let Value::Object(m) = &mut s {
                 m.insert("unit".into(), json!(metric.unit()));
                 m.insert(
@@ -769,14 +796,8 @@ impl State {
                 }
             })
             .collect();
-        self.prometheus = Some(super::metrics::exposition(
-            snap,
-            kept,
-            levels,
-            volume_count,
-            &frame_stats,
-            extra,
-        ));
+        let figures = super::metrics::figures(snap, kept, levels, volume_count, &frame_stats);
+        self.prometheus = Some(super::metrics::exposition(&figures, extra));
         self.parts = Some(parts);
     }
 }
