@@ -28,7 +28,6 @@
 #![cfg(unix)]
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -66,12 +65,6 @@ const SHIM_FLAGS: &[&str] = &[
     "-Wshadow",
     "-Wundef",
 ];
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Linkage {
-    Dynamic,
-    Static,
-}
 
 /// A C++ compiler that works.
 struct Compiler {
@@ -179,40 +172,14 @@ fn probe_compiler(spec: &str, out_dir: &Path) -> Result<Compiler, String> {
         .ok_or_else(|| format!("no working C++ compiler: `{spec} --version` failed"))?;
 
     let label = spec.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-    let probe_dir = out_dir.join(format!("sanitizer-probe-{label}-{}", std::process::id()));
-    let _ = fs::create_dir_all(&probe_dir);
-    let source = probe_dir.join("probe.cpp");
-    let exe = probe_dir.join("probe");
-    let sanitize = fs::write(
-        &source,
-        "#include <memory>\nint main() { return *std::make_unique<int>(0); }\n",
-    )
-    .is_ok()
-        && Command::new(&argv[0])
-            .args(&argv[1..])
-            .args(SANITIZER_FLAGS)
-            .arg(&source)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .is_ok_and(|o| o.status.success())
-        && Command::new(&exe)
-            .env("ASAN_OPTIONS", ASAN_OPTIONS)
-            .env("UBSAN_OPTIONS", UBSAN_OPTIONS)
-            .output()
-            .is_ok_and(|o| o.status.success());
-    let _ = fs::remove_dir_all(&probe_dir);
-    if !sanitize {
-        let message = format!(
-            "`{spec}` cannot build and run a program with {}",
-            SANITIZER_FLAGS.join(" ")
-        );
-        assert!(
-            std::env::var("LSM_REQUIRE_SANITIZERS").as_deref() != Ok("1"),
-            "{message} and LSM_REQUIRE_SANITIZERS=1"
-        );
-        eprintln!("unreal_plugin: NOTICE: {message}; building WITHOUT sanitizers");
-    }
+    let sanitize = sanitizers_work(
+        "unreal_plugin",
+        spec,
+        &argv,
+        &label,
+        CXX_SANITIZER_PROBE,
+        out_dir,
+    );
     Ok(Compiler {
         argv,
         version,
@@ -267,10 +234,7 @@ fn build_core_test(compiler: &Compiler, linkage: Linkage) -> PathBuf {
     let exe = setup.out_dir.join(format!(
         "core_wrapper_test-{}-{}",
         compiler.label(),
-        match linkage {
-            Linkage::Dynamic => "dynamic",
-            Linkage::Static => "static",
-        }
+        linkage.name()
     ));
     let _ = fs::remove_file(&exe);
     let mut cmd = compiler.command();
@@ -286,22 +250,8 @@ fn build_core_test(compiler: &Compiler, linkage: Linkage) -> PathBuf {
         .arg(manifest_path("include"))
         .arg("-I")
         .arg(manifest_path(&format!("{MODULE_DIR}/Public")))
-        .arg(manifest_path(CORE_TEST));
-    match linkage {
-        Linkage::Dynamic => {
-            let mut rpath = OsString::from("-Wl,-rpath,");
-            rpath.push(&setup.lib_dir);
-            cmd.arg("-L")
-                .arg(&setup.lib_dir)
-                .arg(format!("-l{LIB_NAME}"))
-                .arg(rpath)
-                .arg("-lm");
-        }
-        Linkage::Static => {
-            cmd.arg(setup.lib_dir.join(staticlib_name()));
-            cmd.args(&setup.native_static_libs);
-        }
-    }
+        .arg(manifest_path(CORE_TEST))
+        .args(linkage.link_args(&setup.lib_dir, &setup.native_static_libs));
     cmd.arg("-o").arg(&exe);
     println!("unreal_plugin: {}", show(&cmd));
     if let Err(failure) = try_compile(cmd) {
