@@ -308,6 +308,14 @@ pub fn native_static_libs(tag: &str, out_dir: &Path) -> Vec<String> {
     })
 }
 
+/// Writes `line` to the test process's real stderr. libtest captures
+/// `println!` and `eprintln!` of a passing test, so a skip reported that way
+/// is invisible in a plain `cargo test`; this is not captured.
+pub fn notice(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// `cmd` as one line, for logs and failure messages.
 pub fn show(cmd: &Command) -> String {
     let mut parts: Vec<OsString> = vec![cmd.get_program().to_os_string()];
