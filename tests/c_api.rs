@@ -30,7 +30,6 @@
 //! Unix only (the link lines are those of a Unix toolchain).
 #![cfg(unix)]
 
-use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -40,7 +39,6 @@ use level_streaming::ffi::{
     LsmConfig, LsmEvent, LsmLevelDesc, LsmRequest, LsmStreamingSource, LsmVec3, LsmVolumeDesc,
 };
 
-/// A program that runs longer than this is killed and the test fails.
 mod support;
 use support::*;
 
@@ -51,21 +49,6 @@ const CXX_FLAGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-W
 enum Lang {
     C,
     Cxx,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Linkage {
-    Dynamic,
-    Static,
-}
-
-impl Linkage {
-    fn name(self) -> &'static str {
-        match self {
-            Linkage::Dynamic => "dynamic",
-            Linkage::Static => "static",
-        }
-    }
 }
 
 /// A compiler that works, and whether it can build sanitized programs.
@@ -136,47 +119,11 @@ fn find_compiler(lang: Lang, out_dir: &Path) -> Result<Compiler, String> {
         ));
     }
 
-    // Probe the sanitizers: build and run a trivial program.
-    let probe_dir = out_dir.join(format!("sanitizer-probe-{var}-{}", std::process::id()));
-    let _ = fs::create_dir_all(&probe_dir);
-    let (file, text) = match lang {
-        Lang::C => (
-            "probe.c",
-            "#include <stdlib.h>\nint main(void) { free(malloc(8)); return 0; }\n",
-        ),
-        Lang::Cxx => (
-            "probe.cpp",
-            "#include <memory>\nint main() { return *std::make_unique<int>(0); }\n",
-        ),
+    let probe = match lang {
+        Lang::C => C_SANITIZER_PROBE,
+        Lang::Cxx => CXX_SANITIZER_PROBE,
     };
-    let source = probe_dir.join(file);
-    let exe = probe_dir.join("probe");
-    let sanitize = fs::write(&source, text).is_ok()
-        && Command::new(&argv[0])
-            .args(&argv[1..])
-            .args(SANITIZER_FLAGS)
-            .arg(&source)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .is_ok_and(|o| o.status.success())
-        && Command::new(&exe)
-            .env("ASAN_OPTIONS", ASAN_OPTIONS)
-            .env("UBSAN_OPTIONS", UBSAN_OPTIONS)
-            .output()
-            .is_ok_and(|o| o.status.success());
-    let _ = fs::remove_dir_all(&probe_dir);
-    if !sanitize {
-        let message = format!(
-            "`{spec}` cannot build and run a program with {}",
-            SANITIZER_FLAGS.join(" ")
-        );
-        assert!(
-            std::env::var("LSM_REQUIRE_SANITIZERS").as_deref() != Ok("1"),
-            "{message} and LSM_REQUIRE_SANITIZERS=1"
-        );
-        eprintln!("c_api: NOTICE: {message}; building the programs WITHOUT sanitizers");
-    }
+    let sanitize = sanitizers_work("c_api", &spec, &argv, var, probe, out_dir);
     Ok(Compiler { argv, sanitize })
 }
 
@@ -247,21 +194,7 @@ fn build_program(lang: Lang, source: &str, linkage: Linkage, variant: &str) -> O
     let _ = fs::remove_file(&exe);
     let mut cmd = compile_command(compiler, lang);
     cmd.arg(Path::new(MANIFEST_DIR).join(source));
-    match linkage {
-        Linkage::Dynamic => {
-            let mut rpath = OsString::from("-Wl,-rpath,");
-            rpath.push(&setup.lib_dir);
-            cmd.arg("-L")
-                .arg(&setup.lib_dir)
-                .arg(format!("-l{LIB_NAME}"))
-                .arg(rpath)
-                .arg("-lm");
-        }
-        Linkage::Static => {
-            cmd.arg(setup.lib_dir.join(staticlib_name()));
-            cmd.args(&setup.native_static_libs);
-        }
-    }
+    cmd.args(linkage.link_args(&setup.lib_dir, &setup.native_static_libs));
     cmd.arg("-o").arg(&exe);
     run_compiler(cmd, &format!("{source} ({})", linkage.name()));
     check_linkage(&exe, linkage);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{check_name, check_non_negative, StreamingError, StreamingResult};
 use super::lod::{LodLevel, LodSettings};
+use super::manager::LevelStatus;
 use super::memory::BudgetId;
 use super::types::{LevelId, Priority, RequestId, StreamingState, VolumeId};
 
@@ -151,10 +152,11 @@ impl Level {
         self.lod.as_ref().map_or(LodLevel::Ultra, |l| l.current_lod)
     }
 
-    pub(crate) fn info(&self, id: LevelId, distance: f64) -> LevelInfo {
-        LevelInfo {
+    /// The level's allocation-free [`LevelStatus`]: the one place that
+    /// reads its bookkeeping for observers ([`info`](Self::info) builds on it).
+    pub(crate) fn status(&self, id: LevelId) -> LevelStatus {
+        LevelStatus {
             id,
-            name: self.name.clone(),
             state: self.state,
             priority: self.priority,
             memory_mb: self.memory_mb,
@@ -165,6 +167,41 @@ impl Level {
             failures: self.failures,
             gave_up: self.gave_up,
             budget: self.budget,
+            lod: self.lod.as_ref().map(|s| (s.current_lod, s.auto_adjust)),
+        }
+    }
+
+    /// [`status`](Self::status) plus the name, the full LOD settings and the
+    /// distance.
+    pub(crate) fn info(&self, id: LevelId, distance: f64) -> LevelInfo {
+        // No `..`: a field added to LevelStatus must be placed here too.
+        let LevelStatus {
+            id,
+            state,
+            priority,
+            memory_mb,
+            wanted,
+            pinned,
+            hidden_by_host,
+            wanting_volumes,
+            failures,
+            gave_up,
+            budget,
+            lod: _,
+        } = self.status(id);
+        LevelInfo {
+            id,
+            name: self.name.clone(),
+            state,
+            priority,
+            memory_mb,
+            wanted,
+            pinned,
+            hidden_by_host,
+            wanting_volumes,
+            failures,
+            gave_up,
+            budget,
             lod: self.lod.clone(),
             distance,
         }

@@ -8,7 +8,7 @@
 use std::ffi::{c_char, CStr};
 
 use super::boundary::{check_out, in_ref, run_status, write_out, FfiError};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::handle::{manager_ref, query_string, with_manager, LsmManager};
 use super::types::LsmStatus;
 
 /// The default bind address, as a static C string.
@@ -246,18 +246,14 @@ pub extern "C" fn lsm_dashboard_token(
     cap: usize,
     out_len: *mut usize,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle.
-        let m = unsafe { manager_ref(manager) }?;
+    query_string(manager, buf, cap, out_len, |m| {
         #[cfg(feature = "dashboard")]
         {
-            let token = running(m)?.token();
-            // SAFETY: buffer validity is the caller's promise.
-            unsafe { super::boundary::copy_string_out(token, buf, cap, out_len) }
+            Ok(running(m)?.token().into())
         }
         #[cfg(not(feature = "dashboard"))]
         {
-            let _ = (m, buf, cap, out_len);
+            let _ = m;
             Err(not_supported())
         }
     })
@@ -275,18 +271,14 @@ pub extern "C" fn lsm_dashboard_url(
     cap: usize,
     out_len: *mut usize,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle.
-        let m = unsafe { manager_ref(manager) }?;
+    query_string(manager, buf, cap, out_len, |m| {
         #[cfg(feature = "dashboard")]
         {
-            let url = running(m)?.url();
-            // SAFETY: buffer validity is the caller's promise.
-            unsafe { super::boundary::copy_string_out(&url, buf, cap, out_len) }
+            Ok(running(m)?.url().into())
         }
         #[cfg(not(feature = "dashboard"))]
         {
-            let _ = (m, buf, cap, out_len);
+            let _ = m;
             Err(not_supported())
         }
     })

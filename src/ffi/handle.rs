@@ -1,7 +1,8 @@
 //! The opaque `LsmManager` handle: one Box-owned object per manager, the
 //! registered C callbacks, and their dispatch.
 
-use std::ffi::c_void;
+use std::borrow::Cow;
+use std::ffi::{c_char, c_void};
 
 use crate::core::StreamingManager;
 use crate::core::{Event, Request, StreamingSource};
@@ -277,4 +278,72 @@ pub(crate) fn query_named<T>(
         unsafe { super::boundary::write_out(out, value) };
         Ok(())
     })
+}
+
+/// The shape of every string getter: validates the handle, computes the
+/// text, and copies it into `buf` with the "needed length" convention of
+/// [`copy_string_out`](super::boundary::copy_string_out) (`out_len`, when
+/// not NULL, gets the length without the NUL even when `buf` is too small;
+/// `BUFFER_TOO_SMALL` then, with `buf` untouched). When `f` fails, neither
+/// `buf` nor `out_len` is written.
+pub(crate) fn query_string(
+    manager: *const LsmManager,
+    buf: *mut c_char,
+    cap: usize,
+    out_len: *mut usize,
+    f: impl FnOnce(&LsmManager) -> Result<Cow<'_, str>, FfiError>,
+) -> LsmStatus {
+    super::boundary::run_status(|| {
+        // SAFETY: a NULL or live handle, as every getter documents.
+        let m = unsafe { manager_ref(manager) }?;
+        let text = f(m)?;
+        // SAFETY: `buf` is NULL or writable for `cap` bytes and `out_len` NULL
+        // or writable, as every string getter documents.
+        unsafe { super::boundary::copy_string_out(&text, buf, cap, out_len) }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::StreamingConfig;
+
+    #[test]
+    fn query_string_follows_the_string_getter_convention() {
+        let core = StreamingManager::new(StreamingConfig::default()).expect("default config");
+        let manager = LsmManager::new(core);
+        let mut buf = [7 as c_char; 8];
+        let mut len = 99usize;
+
+        // A NULL handle and a failing body write neither buffer nor length.
+        let status = query_string(
+            std::ptr::null(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut len,
+            |_| Ok("never".into()),
+        );
+        assert_eq!(status, LsmStatus::NullArgument);
+        let status = query_string(&manager, buf.as_mut_ptr(), buf.len(), &mut len, |_| {
+            Err(FfiError::new(LsmStatus::NotFound, "nothing"))
+        });
+        assert_eq!(status, LsmStatus::NotFound);
+        assert_eq!(len, 99);
+        assert!(buf.iter().all(|b| *b == 7));
+
+        // Too small: the needed length (without the NUL), buffer untouched.
+        let status = query_string(&manager, buf.as_mut_ptr(), 5, &mut len, |_| {
+            Ok(String::from("hello").into())
+        });
+        assert_eq!(status, LsmStatus::BufferTooSmall);
+        assert_eq!(len, 5);
+        assert!(buf.iter().all(|b| *b == 7));
+
+        // Large enough: copied with its NUL; `out_len` may be NULL.
+        let status = query_string(&manager, buf.as_mut_ptr(), 6, std::ptr::null_mut(), |_| {
+            Ok("hello".into())
+        });
+        assert_eq!(status, LsmStatus::Ok);
+        assert_eq!(buf[..6], [104, 101, 108, 108, 111, 0].map(|b| b as c_char));
+    }
 }

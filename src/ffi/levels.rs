@@ -5,8 +5,8 @@ use std::ffi::c_char;
 
 use crate::core::LevelDesc;
 
-use super::boundary::{c_str, check_out, copy_string_out, in_ref, run_status, write_out};
-use super::handle::{manager_ref, query, query_named, with_manager, LsmManager};
+use super::boundary::{c_str, check_out, in_ref, run_status, write_out};
+use super::handle::{manager_ref, query, query_named, query_string, with_manager, LsmManager};
 use super::types::{priority_from_c, LsmLevelDesc, LsmStatus, LsmStreamingState};
 
 /// Registers a level and writes its id to `out_level_id` (may be NULL). A
@@ -74,13 +74,8 @@ pub extern "C" fn lsm_level_name(
     cap: usize,
     out_len: *mut usize,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle; buffer validity is the caller's promise.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let name = m.core.level_name(super::types::level_id(level_id))?;
-            copy_string_out(name, buf, cap, out_len)
-        }
+    query_string(manager, buf, cap, out_len, |m| {
+        Ok(m.core.level_name(super::types::level_id(level_id))?.into())
     })
 }
 

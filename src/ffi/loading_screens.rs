@@ -4,10 +4,8 @@ use std::ffi::c_char;
 
 use crate::core::loading_screen::LoadingScreenId;
 
-use super::boundary::{
-    c_str, check_out, copy_string_out, in_slice, run_status, write_out, FfiError,
-};
-use super::handle::{manager_ref, query, with_manager, LsmManager};
+use super::boundary::{c_str, check_out, in_slice, write_out, FfiError};
+use super::handle::{query, query_string, with_manager, LsmManager};
 use super::types::{LsmLoadingScreenInfo, LsmStatus};
 
 /// Creates a hidden loading screen waiting for `total_assets` assets (seed
@@ -209,22 +207,18 @@ pub extern "C" fn lsm_loading_screen_text(
     cap: usize,
     out_len: *mut usize,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle; buffer validity is the caller's promise.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let s = m.core.loading_screen(LoadingScreenId(screen_id))?;
-            let text = match which {
-                0 => s.title.as_str(),
-                1 => s.description.as_str(),
-                2 => s.current_tip(m.core.now()).unwrap_or(""),
-                _ => {
-                    return Err(FfiError::invalid_argument(format!(
-                        "which must be an LsmLoadingScreenText from 0 to 2, got {which}"
-                    )))
-                }
-            };
-            copy_string_out(text, buf, cap, out_len)
-        }
+    query_string(manager, buf, cap, out_len, |m| {
+        let s = m.core.loading_screen(LoadingScreenId(screen_id))?;
+        let text = match which {
+            0 => s.title.as_str(),
+            1 => s.description.as_str(),
+            2 => s.current_tip(m.core.now()).unwrap_or(""),
+            _ => {
+                return Err(FfiError::invalid_argument(format!(
+                    "which must be an LsmLoadingScreenText from 0 to 2, got {which}"
+                )))
+            }
+        };
+        Ok(text.into())
     })
 }

@@ -4,8 +4,8 @@ use std::ffi::c_char;
 
 use crate::core::RequestId;
 
-use super::boundary::{c_str, copy_string_out, run_status, write_out, FfiError};
-use super::handle::{manager_ref, query, query_named, with_manager, LsmManager};
+use super::boundary::{c_str, write_out, FfiError};
+use super::handle::{query, query_named, query_string, with_manager, LsmManager};
 use super::types::{priority_from_c, LsmBudgetStatus, LsmMemoryStatus, LsmStatus};
 
 /// Creates a memory budget of `max_memory_mb` MB with an `LsmPriority`
@@ -139,15 +139,11 @@ pub extern "C" fn lsm_budget_name(
     cap: usize,
     out_len: *mut usize,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle; buffer validity is the caller's promise.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let budget = m.core.memory_budgets().get(index as usize).ok_or_else(|| {
-                FfiError::new(LsmStatus::NotFound, format!("no budget with index {index}"))
-            })?;
-            copy_string_out(&budget.name, buf, cap, out_len)
-        }
+    query_string(manager, buf, cap, out_len, |m| {
+        let budget = m.core.memory_budgets().get(index as usize).ok_or_else(|| {
+            FfiError::new(LsmStatus::NotFound, format!("no budget with index {index}"))
+        })?;
+        Ok(budget.name.as_str().into())
     })
 }
 

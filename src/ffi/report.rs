@@ -2,8 +2,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{copy_string_out, run_status};
-use super::handle::{manager_ref, LsmManager};
+use super::handle::{query_string, LsmManager};
 use super::types::LsmStatus;
 
 /// Copies the performance report (seed `get_performance_report`; Unreal
@@ -21,12 +20,7 @@ pub extern "C" fn lsm_get_performance_report(
     cap: usize,
     out_len: *mut usize,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle; buffer validity is the caller's promise.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let json = m.core.get_performance_report_json();
-            copy_string_out(&json, buf, cap, out_len)
-        }
+    query_string(manager, buf, cap, out_len, |m| {
+        Ok(m.core.get_performance_report_json().into())
     })
 }

@@ -5,8 +5,8 @@ use std::ffi::c_char;
 
 use crate::world::{self, WorldError, WorldErrorKind};
 
-use super::boundary::{copy_string_out, in_slice, run_status, FfiError};
-use super::handle::{manager_ref, with_manager, LsmManager};
+use super::boundary::{in_slice, FfiError};
+use super::handle::{query_string, with_manager, LsmManager};
 use super::types::LsmStatus;
 
 impl From<WorldError> for FfiError {
@@ -113,12 +113,7 @@ pub extern "C" fn lsm_save_world_json(
     cap: usize,
     out_len: *mut usize,
 ) -> LsmStatus {
-    run_status(|| {
-        // SAFETY: validated handle; buffer validity is the caller's promise.
-        unsafe {
-            let m = manager_ref(manager)?;
-            let json = world::save_world_json(&m.core);
-            copy_string_out(&json, buf, cap, out_len)
-        }
+    query_string(manager, buf, cap, out_len, |m| {
+        Ok(world::save_world_json(&m.core).into())
     })
 }

@@ -1,7 +1,8 @@
 //! Shared by the tests that compile C and C++ programs against the real
 //! library (`c_api.rs`, `unreal_plugin.rs`): finding the cdylib and
 //! staticlib cargo built for this test run, snapshotting them, the system
-//! libraries a static link needs, a lock so concurrent runs sharing a
+//! libraries a static link needs, the link arguments of either, probing a
+//! compiler for sanitizer support, a lock so concurrent runs sharing a
 //! target directory wait for each other, and running a built program.
 
 #![allow(dead_code)]
@@ -34,6 +35,104 @@ pub const FALLBACK_NATIVE_STATIC_LIBS: &[&str] = &[
     "-ldl",
     "-lc",
 ];
+
+/// How a test program is linked to the library.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Linkage {
+    /// To the cdylib, found through an rpath to the snapshot.
+    Dynamic,
+    /// To the staticlib, with the system libraries it needs.
+    Static,
+}
+
+impl Linkage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Linkage::Dynamic => "dynamic",
+            Linkage::Static => "static",
+        }
+    }
+
+    /// The link arguments for a program using the library snapshot in
+    /// `lib_dir` (see [`snapshot_libraries`]); `native_static_libs` is what
+    /// [`native_static_libs`] returned.
+    pub fn link_args(self, lib_dir: &Path, native_static_libs: &[String]) -> Vec<OsString> {
+        match self {
+            Linkage::Dynamic => {
+                let mut rpath = OsString::from("-Wl,-rpath,");
+                rpath.push(lib_dir);
+                vec![
+                    "-L".into(),
+                    lib_dir.into(),
+                    format!("-l{LIB_NAME}").into(),
+                    rpath,
+                    "-lm".into(),
+                ]
+            }
+            Linkage::Static => std::iter::once(lib_dir.join(staticlib_name()).into_os_string())
+                .chain(native_static_libs.iter().map(OsString::from))
+                .collect(),
+        }
+    }
+}
+
+/// The sanitizer probe program in C: `(file name, source)`.
+pub const C_SANITIZER_PROBE: (&str, &str) = (
+    "probe.c",
+    "#include <stdlib.h>\nint main(void) { free(malloc(8)); return 0; }\n",
+);
+/// The sanitizer probe program in C++: `(file name, source)`.
+pub const CXX_SANITIZER_PROBE: (&str, &str) = (
+    "probe.cpp",
+    "#include <memory>\nint main() { return *std::make_unique<int>(0); }\n",
+);
+
+/// Whether the compiler `argv` (given as `spec`) can build `probe` (one of
+/// [`C_SANITIZER_PROBE`], [`CXX_SANITIZER_PROBE`]) with [`SANITIZER_FLAGS`]
+/// and run it, in a scratch directory `out_dir/sanitizer-probe-<label>-<pid>`.
+/// If it cannot, that is a failure under `LSM_REQUIRE_SANITIZERS=1` and a
+/// notice otherwise.
+pub fn sanitizers_work(
+    tag: &str,
+    spec: &str,
+    argv: &[String],
+    label: &str,
+    probe: (&str, &str),
+    out_dir: &Path,
+) -> bool {
+    let probe_dir = out_dir.join(format!("sanitizer-probe-{label}-{}", std::process::id()));
+    let _ = fs::create_dir_all(&probe_dir);
+    let (file, text) = probe;
+    let source = probe_dir.join(file);
+    let exe = probe_dir.join("probe");
+    let sanitize = fs::write(&source, text).is_ok()
+        && Command::new(&argv[0])
+            .args(&argv[1..])
+            .args(SANITIZER_FLAGS)
+            .arg(&source)
+            .arg("-o")
+            .arg(&exe)
+            .output()
+            .is_ok_and(|o| o.status.success())
+        && Command::new(&exe)
+            .env("ASAN_OPTIONS", ASAN_OPTIONS)
+            .env("UBSAN_OPTIONS", UBSAN_OPTIONS)
+            .output()
+            .is_ok_and(|o| o.status.success());
+    let _ = fs::remove_dir_all(&probe_dir);
+    if !sanitize {
+        let message = format!(
+            "`{spec}` cannot build and run a program with {}",
+            SANITIZER_FLAGS.join(" ")
+        );
+        assert!(
+            std::env::var("LSM_REQUIRE_SANITIZERS").as_deref() != Ok("1"),
+            "{message} and LSM_REQUIRE_SANITIZERS=1"
+        );
+        eprintln!("{tag}: NOTICE: {message}; building WITHOUT sanitizers");
+    }
+    sanitize
+}
 
 /// Takes an exclusive lock on `out_dir` for the rest of this process, so
 /// that two concurrent `cargo test` runs sharing a target directory do not
@@ -207,6 +306,14 @@ pub fn native_static_libs(tag: &str, out_dir: &Path) -> Vec<String> {
             .map(ToString::to_string)
             .collect()
     })
+}
+
+/// Writes `line` to the test process's real stderr. libtest captures
+/// `println!` and `eprintln!` of a passing test, so a skip reported that way
+/// is invisible in a plain `cargo test`; this is not captured.
+pub fn notice(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// `cmd` as one line, for logs and failure messages.

@@ -38,23 +38,6 @@ pub struct LevelStatus {
     pub lod: Option<(LodLevel, bool)>,
 }
 
-fn status_of(i: usize, l: &crate::core::level::Level) -> LevelStatus {
-    LevelStatus {
-        id: LevelId(i as u32),
-        state: l.state,
-        priority: l.priority,
-        memory_mb: l.memory_mb,
-        wanted: l.wanted(),
-        pinned: l.pinned,
-        hidden_by_host: l.hidden_by_host,
-        wanting_volumes: l.want_count,
-        failures: l.failures,
-        gave_up: l.gave_up,
-        budget: l.budget,
-        lod: l.lod.as_ref().map(|s| (s.current_lod, s.auto_adjust)),
-    }
-}
-
 impl StreamingManager {
     /// Every level's [`LevelStatus`], in id order. No allocation, no name
     /// copies: pair with [`level_name`](Self::level_name) once per new id.
@@ -63,14 +46,13 @@ impl StreamingManager {
             .levels
             .iter()
             .enumerate()
-            .map(|(i, l)| status_of(i, l))
+            .map(|(i, l)| l.status(LevelId(i as u32)))
     }
 
     /// The [`LevelStatus`] of level `id`, if it exists (levels are never
     /// removed: ids `0..level_count()` all exist).
     pub fn level_status(&self, id: LevelId) -> Option<LevelStatus> {
-        let i = id.0 as usize;
-        self.levels.levels.get(i).map(|l| status_of(i, l))
+        self.levels.levels.get(id.0 as usize).map(|l| l.status(id))
     }
 
     /// One more than the largest volume id ever given: every live volume's
@@ -91,5 +73,54 @@ impl StreamingManager {
     /// 1, 2, ... so this is also the last id issued).
     pub fn requests_issued(&self) -> u64 {
         self.next_request_id - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::core::level::LevelDesc;
+    use crate::core::lod::LodLevel;
+    use crate::core::{StreamingConfig, StreamingManager};
+
+    use super::LevelStatus;
+
+    /// `level_status` and `level_info` are two views of one reading.
+    #[test]
+    fn status_and_info_agree() {
+        let mut m = StreamingManager::new(StreamingConfig::default()).expect("default config");
+        m.register_level(&LevelDesc::new("plain"))
+            .expect("register");
+        m.create_memory_budget("world", 512.0, crate::core::types::Priority::High)
+            .expect("budget");
+        m.allocate_level_to_budget("world", "budgeted", 64.0)
+            .expect("allocate");
+        m.create_lod_settings("budgeted").expect("lod settings");
+        m.adjust_lod("budgeted", LodLevel::Low).expect("adjust");
+        m.load_level("plain").expect("load");
+        assert_eq!(m.level_count(), 2);
+        for info in m.levels() {
+            let status = m.level_status(info.id).expect("a status for every level");
+            let from_info = LevelStatus {
+                id: info.id,
+                state: info.state,
+                priority: info.priority,
+                memory_mb: info.memory_mb,
+                wanted: info.wanted,
+                pinned: info.pinned,
+                hidden_by_host: info.hidden_by_host,
+                wanting_volumes: info.wanting_volumes,
+                failures: info.failures,
+                gave_up: info.gave_up,
+                budget: info.budget,
+                lod: info.lod.as_ref().map(|s| (s.current_lod, s.auto_adjust)),
+            };
+            assert_eq!(status, from_info, "{}", info.name);
+        }
+        let budgeted = m.find_level("budgeted").expect("budgeted");
+        let status = m.level_status(budgeted).expect("status");
+        assert!(status.budget.is_some());
+        assert_eq!(status.lod.map(|(lod, _)| lod), Some(LodLevel::Low));
+        let plain = m.find_level("plain").expect("plain");
+        assert!(m.level_status(plain).expect("status").pinned);
     }
 }
