@@ -669,3 +669,46 @@ fn volumes_beyond_the_grid_match_brute_force() {
     }
     assert!(wanted_far > 20, "the walk must reach the far volumes");
 }
+
+/// A look-ahead so long (billions of units) that its lanes are too far
+/// from their origin for the f32 scan: every lane of that source is decided
+/// in f64, alternating with ordinary sources, against brute force.
+#[test]
+fn an_absurd_look_ahead_is_decided_exactly() {
+    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+    let mut next = uniform(0x0dd_5eed_1234_5678);
+    let geoms: Vec<VolumeGeom> = random_volumes(3000, (12_000.0, 500.0), &mut next)
+        .iter()
+        .map(to_geom)
+        .collect();
+    let live = vec![true; geoms.len()];
+    let mut wants = vec![false; geoms.len()];
+    let mut index = WantingIndex::build(&geoms);
+    let mut flipped = Vec::new();
+    let mut decided_far = 0;
+    for frame in 0..240 {
+        let start = Vec3::new(
+            1000.0 + 37.0 * frame as f64,
+            2000.0 + 23.0 * frame as f64,
+            100.0,
+        );
+        // Every 60 frames the long capsule becomes a point for a while.
+        let long = (frame / 60) % 2 == 0;
+        let end = if long {
+            Vec3::new(start.x + 2e9, start.y + 3e9, 100.0)
+        } else {
+            start
+        };
+        let shapes = [
+            SourceShape { start, end },
+            SourceShape::point(Vec3::new(9000.0 - 20.0 * frame as f64, 6000.0, 50.0)),
+        ];
+        flipped.clear();
+        index.update(&shapes, &mut flipped);
+        assert_brute_force(frame, &index, &shapes, (&geoms, &live), &mut wants);
+        if long {
+            decided_far += wants.iter().filter(|&&w| w).count();
+        }
+    }
+    assert!(decided_far > 1000, "the long capsule must want volumes");
+}
