@@ -1,7 +1,7 @@
 //! The one place where the C boundary is guarded: panic catching, the
 //! thread-local last-error message, error-to-status mapping, and pointer and
-//! string validation. Every `extern "C"` function goes through [`run_status`]
-//! or [`catch_panic`].
+//! string validation. Every `extern "C"` function goes through `run_status`
+//! or `catch_panic`.
 
 use std::any::Any;
 use std::cell::RefCell;
