@@ -55,6 +55,8 @@ const WS_READS_PER_TURN: usize = 16;
 const HTTP_SLACK: usize = 32;
 /// Time to drain a closing connection before dropping it.
 const LINGER: Duration = Duration::from_millis(500);
+/// Reads (of 4 KiB) from a lingering connection per loop turn.
+const LINGER_READS_PER_TURN: usize = 16;
 /// Time a WebSocket client has to take the close frame we send it (after
 /// whatever was queued before it) before the connection is dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -445,9 +447,12 @@ impl Server {
             Phase::Write { .. } => write_pending(conn, now),
             Phase::Linger(until) => {
                 let until = *until;
-                let mut buf = [0u8; 1024];
+                let mut buf = [0u8; 4096];
                 let stream = conn.stream.as_mut().expect("HTTP phases own the stream");
-                loop {
+                // Bounded per turn: a peer that keeps sending must not hold
+                // the server thread (and every other client) for the whole
+                // linger time.
+                for _ in 0..LINGER_READS_PER_TURN {
                     match stream.read(&mut buf) {
                         Ok(0) => {
                             conn.phase = Phase::Done;
