@@ -351,7 +351,7 @@ fn classify_new_lanes(
 }
 
 /// Calls `f(i)`, in increasing order, for every non-zero flag.
-pub(super) fn visit_flags(flags: &[u8], mut f: impl FnMut(usize)) {
+fn visit_flags(flags: &[u8], mut f: impl FnMut(usize)) {
     // Almost every block of flags is zero.
     let blocks = flags.chunks_exact(16);
     let tail = blocks.remainder();
