@@ -32,7 +32,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 
 use level_streaming::ffi::{
@@ -49,13 +49,6 @@ const CXX_FLAGS: &[&str] = &["-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-W
 enum Lang {
     C,
     Cxx,
-}
-
-/// A compiler that works, and whether it can build sanitized programs.
-struct Compiler {
-    /// Program and leading arguments (`CC` may be `ccache gcc`).
-    argv: Vec<String>,
-    sanitize: bool,
 }
 
 struct Setup {
@@ -96,35 +89,13 @@ fn setup() -> &'static Setup {
 /// The C or C++ compiler from `CC`/`CXX` (default `cc`/`c++`), if it works,
 /// and whether it can build and run a program with the sanitizers.
 fn find_compiler(lang: Lang, out_dir: &Path) -> Result<Compiler, String> {
-    let (var, default) = match lang {
-        Lang::C => ("CC", "cc"),
-        Lang::Cxx => ("CXX", "c++"),
+    let (var, default, language, probe) = match lang {
+        Lang::C => ("CC", "cc", "C", C_SANITIZER_PROBE),
+        Lang::Cxx => ("CXX", "c++", "C++", CXX_SANITIZER_PROBE),
     };
-    let spec = std::env::var(var)
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| default.to_string());
-    let argv: Vec<String> = spec.split_whitespace().map(String::from).collect();
-    let works = Command::new(&argv[0])
-        .args(&argv[1..])
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !works {
-        return Err(format!(
-            "no working {} compiler: `{spec} --version` failed (set {var} to choose one)",
-            if lang == Lang::C { "C" } else { "C++" }
-        ));
-    }
-
-    let probe = match lang {
-        Lang::C => C_SANITIZER_PROBE,
-        Lang::Cxx => CXX_SANITIZER_PROBE,
-    };
-    let sanitize = sanitizers_work("c_api", &spec, &argv, var, probe, out_dir);
-    Ok(Compiler { argv, sanitize })
+    let spec = compiler_spec(var, default);
+    probe_compiler("c_api", &spec, language, var, probe, out_dir)
+        .map_err(|reason| format!("{reason} (set {var} to choose one)"))
 }
 
 /// The compiler for `lang`, or `None` (after saying why) when there is none
@@ -134,25 +105,13 @@ fn compiler(lang: Lang) -> Option<&'static Compiler> {
         Lang::C => &setup().cc,
         Lang::Cxx => &setup().cxx,
     };
-    match found {
-        Ok(compiler) => Some(compiler),
-        Err(reason) => {
-            assert!(
-                std::env::var("LSM_REQUIRE_C_COMPILER").as_deref() != Ok("1"),
-                "{reason}, and LSM_REQUIRE_C_COMPILER=1"
-            );
-            eprintln!("c_api: SKIPPED: {reason}");
-            println!("c_api: SKIPPED: {reason}");
-            None
-        }
-    }
+    compiler_or_skip("c_api", found, "")
 }
 
 /// The compile command, without the output and link parts.
 fn compile_command(compiler: &Compiler, lang: Lang) -> Command {
     let setup = setup();
-    let mut cmd = Command::new(&compiler.argv[0]);
-    cmd.args(&compiler.argv[1..]);
+    let mut cmd = compiler.command();
     cmd.args(match lang {
         Lang::C => C_FLAGS,
         Lang::Cxx => CXX_FLAGS,

@@ -497,11 +497,12 @@ fn every_command_changes_the_managers_state() {
 
     // Visibility and the profiler target.
     ok(&cmd(&mut ws, "load_level", json!({"level": "Village"})));
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while game.with(|m| m.level_state_by_name("Village").unwrap()) != StreamingState::Active {
-        assert!(Instant::now() < deadline, "Village never became active");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    wait_until(
+        Duration::from_secs(5),
+        Duration::from_millis(10),
+        "Village never became active",
+        || game.with(|m| m.level_state_by_name("Village").unwrap()) == StreamingState::Active,
+    );
     ok(&cmd(
         &mut ws,
         "set_level_visible",
@@ -526,18 +527,18 @@ fn every_command_changes_the_managers_state() {
     assert_eq!(ok(&r)["version"], level_streaming::VERSION);
 
     // The change shows in the next update.
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let u = next_of_type(&mut ws, "update");
-        let budgets = &u["state"]["memory"]["budgets"];
-        if budgets
-            .as_array()
-            .is_some_and(|b| b.iter().any(|b| b["name"] == "Props"))
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the new budget never showed");
-    }
+    wait_until(
+        Duration::from_secs(5),
+        Duration::ZERO,
+        "the new budget never showed",
+        || {
+            let u = next_of_type(&mut ws, "update");
+            let budgets = &u["state"]["memory"]["budgets"];
+            budgets
+                .as_array()
+                .is_some_and(|b| b.iter().any(|b| b["name"] == "Props"))
+        },
+    );
 }
 
 #[test]
@@ -729,15 +730,13 @@ fn the_close_frame_of_an_oversized_message_comes_after_the_queued_updates() {
     let mut m = StreamingManager::default();
     for i in 0..300 {
         let name = format!("{i:03}{}", "n".repeat(4096));
-        m.register_level(&LevelDesc::new(&name)).unwrap();
-        m.create_streaming_volume(&VolumeDesc::new(
-            format!("{name}_volume"),
-            &name,
+        add_level_with_volume(
+            &mut m,
+            &LevelDesc::new(&name),
             Vec3::new(100.0 * f64::from(i), 0.0, 0.0),
             50.0,
             60.0,
-        ))
-        .unwrap();
+        );
     }
     let game = Game::start_with(m, config());
     // A snapshot exists, so the first update is queued with the hello.
@@ -801,14 +800,16 @@ fn clients_beyond_the_limit_get_503() {
     gone.close(None).unwrap();
     while gone.read().is_ok() {}
     drop(gone);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        match ws_connect(game.port, Some(&game.origin()), Some(&game.token)) {
-            Ok(_) => break,
-            Err(503) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
+    wait_until(
+        Duration::from_secs(5),
+        Duration::from_millis(20),
+        "slot not freed: 503",
+        || match ws_connect(game.port, Some(&game.origin()), Some(&game.token)) {
+            Ok(_) => true,
+            Err(503) => false,
             Err(e) => panic!("slot not freed: {e}"),
-        }
-    }
+        },
+    );
 }
 
 #[test]
@@ -1034,14 +1035,15 @@ fn the_session_trace_is_served_live() {
 fn metrics_both_ways(mut manager: StreamingManager) -> (String, String) {
     let mut server = DashboardServer::start(config()).unwrap();
     let port = server.port();
-    let fetch = std::thread::spawn(move || get(port, "/metrics"));
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !fetch.is_finished() {
-        assert!(Instant::now() < deadline, "no /metrics answer");
-        server.pump(&mut manager);
-        std::thread::sleep(Duration::from_millis(1));
-    }
-    let response = fetch.join().unwrap();
+    let response = pump_while(
+        || get(port, "/metrics"),
+        Duration::from_millis(1),
+        || {
+            assert!(Instant::now() < deadline, "no /metrics answer");
+            server.pump(&mut manager);
+        },
+    );
     assert_eq!(response.status, 200, "{}", response.text());
     assert_eq!(
         response.header("content-type"),
@@ -1112,15 +1114,7 @@ fn the_metrics_endpoint_spells_infinity_plus_inf() {
     for name in ["Giant1", "Giant2"] {
         let mut desc = LevelDesc::new(name);
         desc.estimated_memory_mb = 1e308;
-        m.register_level(&desc).unwrap();
-        m.create_streaming_volume(&VolumeDesc::new(
-            format!("{name}_volume"),
-            name,
-            Vec3::new(0.0, 9000.0, 0.0),
-            200.0,
-            300.0,
-        ))
-        .unwrap();
+        add_level_with_volume(&mut m, &desc, Vec3::new(0.0, 9000.0, 0.0), 200.0, 300.0);
     }
     let camera = StreamingSource {
         position: Vec3::new(0.0, 9000.0, 0.0),

@@ -314,38 +314,31 @@ fn the_page_works_in_a_real_headless_browser() {
         "the Load button",
     );
     page.eval("document.querySelector('[data-action=load][data-level=Village]').click()");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !game.with(|m| {
-        m.level_info(m.find_level("Village").unwrap())
-            .unwrap()
-            .pinned
-    }) {
-        assert!(
-            Instant::now() < deadline,
-            "the Load button did not pin Village"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        "the Load button did not pin Village",
+        || {
+            game.with(|m| {
+                m.level_info(m.find_level("Village").unwrap())
+                    .unwrap()
+                    .pinned
+            })
+        },
+    );
 
     page.eval("document.querySelector('[data-tab=memory]').click()");
     page.eval(
         "(() => { const f = document.querySelector('#f-create-budget'); f.name.value = 'FromBrowser'; \
          f.max_memory_mb.value = '777'; f.requestSubmit(); })()",
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if let Some(mb) =
-            game.with(|m| m.memory_budget("FromBrowser").ok().map(|b| b.max_memory_mb))
-        {
-            assert_eq!(mb, 777.0);
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the form did not create the budget"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mb = wait_for(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        "the form did not create the budget",
+        || game.with(|m| m.memory_budget("FromBrowser").ok().map(|b| b.max_memory_mb)),
+    );
+    assert_eq!(mb, 777.0);
     page.wait_for(
         "document.querySelectorAll('#mem-bars .budget').length === 2",
         "the new budget on the page",
@@ -359,15 +352,15 @@ fn the_page_works_in_a_real_headless_browser() {
     page.eval(
         "document.querySelector('[data-action=set-lod][data-level=Castle][data-lod=LOW]').click()",
     );
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while game.with(|m| m.level_lod("Castle").unwrap()) != level_streaming::core::lod::LodLevel::Low
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the LOD button did not set Castle's LOD"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        "the LOD button did not set Castle's LOD",
+        || {
+            game.with(|m| m.level_lod("Castle").unwrap())
+                == level_streaming::core::lod::LodLevel::Low
+        },
+    );
 
     page.eval("document.querySelector('[data-tab=volumes]').click()");
     page.wait_for(
@@ -375,18 +368,18 @@ fn the_page_works_in_a_real_headless_browser() {
         "the volume toggle",
     );
     page.eval("document.querySelector('[data-action=disable][data-volume=Forest_volume]').click()");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while game.with(|m| {
-        m.volume(m.find_volume("Forest_volume").unwrap())
-            .unwrap()
-            .enabled
-    }) {
-        assert!(
-            Instant::now() < deadline,
-            "the toggle did not disable the volume"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        "the toggle did not disable the volume",
+        || {
+            !game.with(|m| {
+                m.volume(m.find_volume("Forest_volume").unwrap())
+                    .unwrap()
+                    .enabled
+            })
+        },
+    );
 
     page.eval("document.querySelector('[data-tab=loading]').click()");
     page.wait_for(
@@ -394,18 +387,18 @@ fn the_page_works_in_a_real_headless_browser() {
         "the Show button",
     );
     page.eval("document.querySelector('[data-action=show][data-screen=\"1\"]').click()");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !game.with(|m| {
-        m.loading_screen(level_streaming::core::loading_screen::LoadingScreenId(1))
-            .unwrap()
-            .visible
-    }) {
-        assert!(
-            Instant::now() < deadline,
-            "Show did not show the loading screen"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_until(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        "Show did not show the loading screen",
+        || {
+            game.with(|m| {
+                m.loading_screen(level_streaming::core::loading_screen::LoadingScreenId(1))
+                    .unwrap()
+                    .visible
+            })
+        },
+    );
     page.wait_for(
         "document.querySelector('#ls-list').textContent.includes('VISIBLE')",
         "the screen shown on the page",

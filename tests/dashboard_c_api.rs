@@ -8,6 +8,9 @@ use std::ptr;
 use level_streaming::ffi::dashboard::*;
 use level_streaming::ffi::*;
 
+#[cfg(feature = "dashboard")]
+mod dashboard_util;
+
 #[test]
 fn config_default_works_in_every_build() {
     let mut c = std::mem::MaybeUninit::<LsmDashboardConfig>::uninit();
@@ -57,6 +60,9 @@ fn start_on_port_zero_read_back_port_and_token_serve_and_stop() {
     use std::ffi::c_char;
     use std::io::{Read, Write};
     use std::net::TcpStream;
+    use std::time::Duration;
+
+    use dashboard_util::pump_while;
 
     let m = lsm_manager_create(ptr::null());
     assert!(!m.is_null());
@@ -135,40 +141,28 @@ fn start_on_port_zero_read_back_port_and_token_serve_and_stop() {
         s.read_to_string(&mut out).unwrap();
         out
     };
-    let body = std::thread::scope(|scope| {
-        let request = scope.spawn(|| fetch("/api/levels"));
-        while !request.is_finished() {
-            assert_eq!(lsm_update(m, ptr::null(), 0, 0.016), LsmStatus::Ok);
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        request.join().unwrap()
-    });
+    let update = || assert_eq!(lsm_update(m, ptr::null(), 0, 0.016), LsmStatus::Ok);
+    let body = pump_while(|| fetch("/api/levels"), Duration::from_millis(5), update);
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
     assert!(body.contains("\"name\":\"Harbor\""), "{body}");
 
     // A command through the C-owned manager.
     let cmd = r#"{"name":"load_level","args":{"level":"Harbor"}}"#;
-    let reply = std::thread::scope(|scope| {
-        let request = scope.spawn(|| {
-            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-            s.write_all(
-                format!(
-                    "POST /api/command HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-LSM-Token: {token}\r\nContent-Length: {}\r\n\r\n{cmd}",
-                    cmd.len()
-                )
-                .as_bytes(),
+    let post = || {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(
+            format!(
+                "POST /api/command HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-LSM-Token: {token}\r\nContent-Length: {}\r\n\r\n{cmd}",
+                cmd.len()
             )
-            .unwrap();
-            let mut out = String::new();
-            s.read_to_string(&mut out).unwrap();
-            out
-        });
-        while !request.is_finished() {
-            assert_eq!(lsm_update(m, ptr::null(), 0, 0.016), LsmStatus::Ok);
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        request.join().unwrap()
-    });
+            .as_bytes(),
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let reply = pump_while(post, Duration::from_millis(5), update);
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
     let mut state = std::mem::MaybeUninit::<LsmStreamingState>::uninit();
     assert_eq!(

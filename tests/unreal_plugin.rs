@@ -67,36 +67,6 @@ const SHIM_FLAGS: &[&str] = &[
     "-Wundef",
 ];
 
-/// A C++ compiler that works.
-struct Compiler {
-    /// Program and leading arguments (`CXX` may be `ccache g++`).
-    argv: Vec<String>,
-    /// First line of `--version` without the program name, to tell compilers apart
-    /// (`c++` and `g++` are often the same compiler).
-    version: String,
-    /// Whether it can build and run a sanitized program.
-    sanitize: bool,
-}
-
-impl Compiler {
-    fn is_clang(&self) -> bool {
-        self.version.to_lowercase().contains("clang")
-    }
-
-    fn label(&self) -> String {
-        Path::new(&self.argv[self.argv.len() - 1])
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "c++".to_string())
-    }
-
-    fn command(&self) -> Command {
-        let mut cmd = Command::new(&self.argv[0]);
-        cmd.args(&self.argv[1..]);
-        cmd
-    }
-}
-
 struct Setup {
     /// Held for the life of the test process (see [`lock_out_dir`]).
     _lock: fs::File,
@@ -119,14 +89,11 @@ fn setup() -> &'static Setup {
         let lock = lock_out_dir("unreal_plugin", &out_dir);
         let lib_dir = snapshot_libraries("unreal_plugin", &deps_dir, &profile_dir, &out_dir);
         let native_static_libs = native_static_libs("unreal_plugin", &out_dir);
-        let spec = std::env::var("CXX")
-            .ok()
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or_else(|| "c++".to_string());
-        let cxx = probe_compiler(&spec, &out_dir);
+        let spec = compiler_spec("CXX", "c++");
+        let cxx = probe_cxx(&spec, &out_dir);
         let mut others: Vec<Compiler> = Vec::new();
         for name in ["g++", "clang++"] {
-            if let Ok(found) = probe_compiler(name, &out_dir) {
+            if let Ok(found) = probe_cxx(name, &out_dir) {
                 let seen = cxx.as_ref().is_ok_and(|c| c.version == found.version)
                     || others.iter().any(|c| c.version == found.version);
                 if !seen {
@@ -145,64 +112,23 @@ fn setup() -> &'static Setup {
     })
 }
 
-/// The compiler `spec` if it works, and whether it can build and run a sanitized program.
-fn probe_compiler(spec: &str, out_dir: &Path) -> Result<Compiler, String> {
-    let argv: Vec<String> = spec.split_whitespace().map(String::from).collect();
-    if argv.is_empty() {
-        return Err("empty compiler command".to_string());
-    }
-    let version = Command::new(&argv[0])
-        .args(&argv[1..])
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| {
-            let first = String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            // "g++ (Debian 12.2.0-14) 12.2.0" and "c++ (Debian 12.2.0-14) 12.2.0" are one compiler.
-            first
-                .split_once(' ')
-                .map(|(_, rest)| rest.to_string())
-                .unwrap_or(first)
-        })
-        .ok_or_else(|| format!("no working C++ compiler: `{spec} --version` failed"))?;
-
+/// The C++ compiler `spec` if it works, and whether it can build and run a sanitized program.
+fn probe_cxx(spec: &str, out_dir: &Path) -> Result<Compiler, String> {
     let label = spec.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
-    let sanitize = sanitizers_work(
+    probe_compiler(
         "unreal_plugin",
         spec,
-        &argv,
+        "C++",
         &label,
         CXX_SANITIZER_PROBE,
         out_dir,
-    );
-    Ok(Compiler {
-        argv,
-        version,
-        sanitize,
-    })
+    )
 }
 
 /// The main compiler, or `None` (after saying why) when there is none and
 /// `LSM_REQUIRE_C_COMPILER=1` is not set.
 fn main_compiler() -> Option<&'static Compiler> {
-    match &setup().cxx {
-        Ok(compiler) => Some(compiler),
-        Err(reason) => {
-            assert!(
-                std::env::var("LSM_REQUIRE_C_COMPILER").as_deref() != Ok("1"),
-                "{reason} (set CXX to choose one), and LSM_REQUIRE_C_COMPILER=1"
-            );
-            println!("unreal_plugin: SKIPPED: {reason}");
-            eprintln!("unreal_plugin: SKIPPED: {reason}");
-            None
-        }
-    }
+    compiler_or_skip("unreal_plugin", &setup().cxx, " (set CXX to choose one)")
 }
 
 fn try_compile(mut cmd: Command) -> Result<(), String> {

@@ -27,15 +27,13 @@ pub fn world() -> StreamingManager {
     for (i, name) in ["Forest", "Castle", "Village"].iter().enumerate() {
         let mut desc = LevelDesc::new(*name);
         desc.estimated_memory_mb = 100.0 * (i + 1) as f64;
-        m.register_level(&desc).unwrap();
-        m.create_streaming_volume(&VolumeDesc::new(
-            format!("{name}_volume"),
-            *name,
+        add_level_with_volume(
+            &mut m,
+            &desc,
             Vec3::new(1000.0 * i as f64, 0.0, 0.0),
             200.0,
             300.0,
-        ))
-        .unwrap();
+        );
     }
     m.create_memory_budget("World", 1000.0, Priority::High)
         .unwrap();
@@ -50,6 +48,26 @@ pub fn world() -> StreamingManager {
     m.create_loading_screen("Entering the castle", "Please wait", 10)
         .unwrap();
     m
+}
+
+/// Registers the level `desc` and a streaming volume `<name>_volume` for it
+/// at `center` (see [`VolumeDesc::new`] for `radius` and `load_distance`).
+pub fn add_level_with_volume(
+    m: &mut StreamingManager,
+    desc: &LevelDesc,
+    center: Vec3,
+    radius: f64,
+    load_distance: f64,
+) {
+    m.register_level(desc).unwrap();
+    m.create_streaming_volume(&VolumeDesc::new(
+        format!("{}_volume", desc.name),
+        &desc.name,
+        center,
+        radius,
+        load_distance,
+    ))
+    .unwrap();
 }
 
 /// A game thread: owns the manager and the dashboard, runs a frame every
@@ -289,30 +307,80 @@ pub fn next_json(ws: &mut Ws) -> Value {
     }
 }
 
-/// Reads messages until one of `type` arrives (within 10 s).
-pub fn next_of_type(ws: &mut Ws, kind: &str) -> Value {
+/// Reads JSON messages until one for which `wanted` is true arrives, and
+/// returns it; panics with `missing` if none has after 10 s.
+pub fn next_where(ws: &mut Ws, wanted: impl Fn(&Value) -> bool, missing: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     while Instant::now() < deadline {
         let v = next_json(ws);
-        if v["type"] == kind {
+        if wanted(&v) {
             return v;
         }
     }
-    panic!("no {kind} message within 10 s");
+    panic!("{missing}");
+}
+
+/// Reads messages until one of `type` arrives (within 10 s).
+pub fn next_of_type(ws: &mut Ws, kind: &str) -> Value {
+    next_where(
+        ws,
+        |v| v["type"] == kind,
+        &format!("no {kind} message within 10 s"),
+    )
 }
 
 /// Sends a command and waits for its result.
 pub fn ws_command(ws: &mut Ws, id: u64, name: &str, args: Value) -> Value {
     let msg = serde_json::json!({"type": "command", "id": id, "name": name, "args": args});
     ws.send(Message::Text(msg.to_string().into())).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        let v = next_json(ws);
-        if v["type"] == "result" && v["id"] == id {
-            return v;
+    next_where(
+        ws,
+        |v| v["type"] == "result" && v["id"] == id,
+        &format!("no result for command {id} ({name})"),
+    )
+}
+
+/// Calls `attempt` until it returns `Some`, and returns that, sleeping
+/// `pause` between tries; panics with `what` if it still returns `None`
+/// after `timeout`.
+pub fn wait_for<T>(
+    timeout: Duration,
+    pause: Duration,
+    what: &str,
+    mut attempt: impl FnMut() -> Option<T>,
+) -> T {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(found) = attempt() {
+            return found;
         }
+        assert!(Instant::now() < deadline, "{what}");
+        std::thread::sleep(pause);
     }
-    panic!("no result for command {id} ({name})");
+}
+
+/// Calls `done` until it returns true, sleeping `pause` between tries;
+/// panics with `what` if it is still false after `timeout`.
+pub fn wait_until(timeout: Duration, pause: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    wait_for(timeout, pause, what, || done().then_some(()));
+}
+
+/// Runs `request` on another thread and calls `pump` (which serves it),
+/// sleeping `pause` after each call, until it has finished; returns what it
+/// returned.
+pub fn pump_while<T: Send>(
+    request: impl FnOnce() -> T + Send,
+    pause: Duration,
+    mut pump: impl FnMut(),
+) -> T {
+    std::thread::scope(|scope| {
+        let request = scope.spawn(request);
+        while !request.is_finished() {
+            pump();
+            std::thread::sleep(pause);
+        }
+        request.join().unwrap()
+    })
 }
 
 /// A config on a free port.

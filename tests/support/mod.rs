@@ -134,6 +134,114 @@ pub fn sanitizers_work(
     sanitize
 }
 
+/// A compiler that works: it ran `--version`.
+pub struct Compiler {
+    /// Program and leading arguments (`CC` or `CXX` may be `ccache g++`).
+    pub argv: Vec<String>,
+    /// First line of `--version` without the program name, to tell compilers apart
+    /// (`c++` and `g++` are often the same compiler).
+    pub version: String,
+    /// Whether it can build and run a sanitized program (see [`sanitizers_work`]).
+    pub sanitize: bool,
+}
+
+impl Compiler {
+    pub fn is_clang(&self) -> bool {
+        self.version.to_lowercase().contains("clang")
+    }
+
+    /// The file name of the compiler program, for output file names.
+    pub fn label(&self) -> String {
+        Path::new(&self.argv[self.argv.len() - 1])
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "c++".to_string())
+    }
+
+    /// The compiler program with its leading arguments.
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.argv[0]);
+        cmd.args(&self.argv[1..]);
+        cmd
+    }
+}
+
+/// The compiler command in the environment variable `var` (`CC`, `CXX`), or
+/// `default` when it is unset or blank.
+pub fn compiler_spec(var: &str, default: &str) -> String {
+    std::env::var(var)
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// The compiler `spec` (for `language`, "C" or "C++") if `spec --version`
+/// works, and whether it can build and run `probe` with the sanitizers (see
+/// [`sanitizers_work`], which gets `tag`, `label` and `out_dir`). The error
+/// is "no working <language> compiler: `<spec> --version` failed".
+pub fn probe_compiler(
+    tag: &str,
+    spec: &str,
+    language: &str,
+    label: &str,
+    probe: (&str, &str),
+    out_dir: &Path,
+) -> Result<Compiler, String> {
+    let argv: Vec<String> = spec.split_whitespace().map(String::from).collect();
+    if argv.is_empty() {
+        return Err("empty compiler command".to_string());
+    }
+    let version = Command::new(&argv[0])
+        .args(&argv[1..])
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| {
+            let first = String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            // "g++ (Debian 12.2.0-14) 12.2.0" and "c++ (Debian 12.2.0-14) 12.2.0" are one compiler.
+            first
+                .split_once(' ')
+                .map(|(_, rest)| rest.to_string())
+                .unwrap_or(first)
+        })
+        .ok_or_else(|| format!("no working {language} compiler: `{spec} --version` failed"))?;
+    let sanitize = sanitizers_work(tag, spec, &argv, label, probe, out_dir);
+    Ok(Compiler {
+        argv,
+        version,
+        sanitize,
+    })
+}
+
+/// The compiler in `found`, or `None` when there is none: then, with
+/// `LSM_REQUIRE_C_COMPILER=1`, a failure ("<reason><hint>, and
+/// LSM_REQUIRE_C_COMPILER=1"), otherwise a "<tag>: SKIPPED: <reason>" line
+/// on stdout and stderr.
+pub fn compiler_or_skip<'a>(
+    tag: &str,
+    found: &'a Result<Compiler, String>,
+    hint: &str,
+) -> Option<&'a Compiler> {
+    match found {
+        Ok(compiler) => Some(compiler),
+        Err(reason) => {
+            assert!(
+                std::env::var("LSM_REQUIRE_C_COMPILER").as_deref() != Ok("1"),
+                "{reason}{hint}, and LSM_REQUIRE_C_COMPILER=1"
+            );
+            eprintln!("{tag}: SKIPPED: {reason}");
+            println!("{tag}: SKIPPED: {reason}");
+            None
+        }
+    }
+}
+
 /// Takes an exclusive lock on `out_dir` for the rest of this process, so
 /// that two concurrent `cargo test` runs sharing a target directory do not
 /// overwrite each other's programs and library copies; the second one waits.
