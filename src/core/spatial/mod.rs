@@ -706,9 +706,17 @@ impl WantingIndex {
             self.cells.remove_slot(self.cell(&g), class, slot);
             // Near sets holding it drop their lane (its counts go with the
             // slot's state, reset below).
+            let cell_size = self.cell_size;
             for t in &mut self.trackers {
-                let found = t.lanes.entries().find(|e| e.1 == slot).map(|e| e.0);
-                if let Some(i) = found {
+                // Only near sets whose lanes' bounds take its centre (as a
+                // lane's coordinates, give or take their rounding).
+                let o = &t.frame.origin;
+                let (x, y) = (g.center.x - o.x, g.center.y - o.y);
+                let slack = (1e-5 * (x.abs() + y.abs() + cell_size) + 1.0) as f32;
+                if !t.lanes.may_hold((x as f32, y as f32), slack) {
+                    continue;
+                }
+                if let Some(i) = t.lanes.position_of(slot) {
                     t.lanes.swap_remove(i);
                 }
             }

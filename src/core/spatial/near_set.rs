@@ -273,6 +273,52 @@ pub(super) struct NearSet {
     zone: Vec<u8>,
     /// Scratch of the scan: 1 where a lane left its safe interval.
     flags: Vec<u8>,
+    /// Bounds on the lanes' `x` and `y`, so that removing a volume looks
+    /// only at the near sets that can hold it. Loose: lanes dropped since
+    /// the last rebuild (a teleport, or every 32 km) still count.
+    bounds: Bounds,
+}
+
+/// Bounds on a near set's lane coordinates.
+#[derive(Clone, Copy, Debug)]
+struct Bounds {
+    xy: [f32; 4],
+    /// A lane's coordinate is not finite (absurd sizes): bounds say nothing.
+    unbounded: bool,
+}
+
+impl Default for Bounds {
+    fn default() -> Self {
+        Bounds {
+            xy: [
+                f32::INFINITY,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                f32::NEG_INFINITY,
+            ],
+            unbounded: false,
+        }
+    }
+}
+
+impl Bounds {
+    /// Widened to hold the points `(x[i], y[i])`.
+    #[allow(clippy::eq_op)]
+    fn widen(&mut self, x: &[f32], y: &[f32]) {
+        let [mut x0, mut y0, mut x1, mut y1] = self.xy;
+        // `v - v` is 0 for a finite `v`, NaN otherwise: no branch, so the
+        // loop vectorises.
+        let mut finite = 0.0f32;
+        for (&x, &y) in x.iter().zip(y) {
+            x0 = if x < x0 { x } else { x0 };
+            y0 = if y < y0 { y } else { y0 };
+            x1 = if x > x1 { x } else { x1 };
+            y1 = if y > y1 { y } else { y1 };
+            finite += (x - x) + (y - y);
+        }
+        self.xy = [x0, y0, x1, y1];
+        self.unbounded |= finite != 0.0;
+    }
 }
 
 /// Flags the lanes whose squared distance left their safe interval. Plain
@@ -381,6 +427,7 @@ impl NearSet {
             ($($column:ident)*) => { $(self.$column.clear();)* };
         }
         columns!(clear);
+        self.bounds = Bounds::default();
     }
 
     pub(super) fn push(&mut self, lane: &Lane) {
@@ -388,6 +435,17 @@ impl NearSet {
             ($($column:ident)*) => { $(self.$column.push(lane.$column);)* };
         }
         columns!(push);
+        self.bounds.widen(&[lane.x], &[lane.y]);
+    }
+
+    /// Whether a lane at about `(x, y)` (a volume's centre relative to the
+    /// origin, in f32) can be in the set: `slack` covers the difference in
+    /// rounding between the caller's coordinates and the lanes'.
+    pub(super) fn may_hold(&self, (x, y): (f32, f32), slack: f32) -> bool {
+        let [x0, y0, x1, y1] = self.bounds.xy;
+        self.bounds.unbounded
+            || !(x.is_finite() && y.is_finite())
+            || (x >= x0 - slack && x <= x1 + slack && y >= y0 - slack && y <= y1 + slack)
     }
 
     pub(super) fn slot(&self, i: usize) -> u32 {
@@ -419,6 +477,7 @@ impl NearSet {
         columns!(grow);
         self.x[base..].copy_from_slice(&found.x);
         self.y[base..].copy_from_slice(&found.y);
+        self.bounds.widen(&found.x, &found.y);
         self.z[base..].copy_from_slice(&found.z);
         self.slot[base..].copy_from_slice(&found.slot);
         found.reach_load.clear();
@@ -458,6 +517,21 @@ impl NearSet {
             ($($column:ident)*) => { Lane { $($column: self.$column[i],)* } };
         }
         columns!(get)
+    }
+
+    /// The lane of `slot`, if any. Blocks of 16 slots are compared without
+    /// an early exit (packed compares), so looking through a thousand lanes
+    /// for each of 64 sources stays cheap when a host removes volumes.
+    pub(super) fn position_of(&self, slot: u32) -> Option<usize> {
+        let blocks = self.slot.chunks_exact(16);
+        let tail = blocks.remainder();
+        for (b, block) in blocks.enumerate() {
+            if block.iter().map(|&s| (s == slot) as u32).sum::<u32>() != 0 {
+                return block.iter().position(|&s| s == slot).map(|j| b * 16 + j);
+            }
+        }
+        let base = self.slot.len() - tail.len();
+        tail.iter().position(|&s| s == slot).map(|j| base + j)
     }
 
     /// Removes lane `i` (the last lane takes its place).
