@@ -13,7 +13,9 @@
 //! brute-force formula when it is too close to a boundary to call.
 
 use super::geometry::{Candidates, Geometry, ReachTest};
-use super::{exact_zone, max_abs, SourceShape, VolumeGeom, BAND, INSIDE, OUTSIDE};
+use super::{
+    exact_zone, max_abs, SourceShape, VolumeGeom, BAND, INSIDE, MAX_F32_SCAN_EXTENT, OUTSIDE,
+};
 use crate::core::types::Vec3;
 
 /// One near-set entry, unpacked.
@@ -93,29 +95,34 @@ fn safe_interval(sure: bool, lo: f32, hi: f32) -> (f32, f32) {
 }
 
 /// Where a tracker's lanes are measured from and what their tolerances
-/// assume: the origin, how far any point of the source's shape gets from it
-/// until the origin changes, and whether the lanes are all decided in f64.
+/// assume: the origin, and how far any point of the source's shape gets
+/// from it until the origin changes.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct LaneFrame {
     pub(super) origin: Vec3,
     pub(super) extent: f64,
-    pub(super) exact_only: bool,
     /// What every lane's tolerance scale includes besides its own distance
     /// and reach: the extent, a cell (the grid mirror's coordinates are
     /// relative to cells) and the origin's height twice (heights are
-    /// absolute in the mirror).
+    /// absolute in the mirror). Infinite when the extent is too large for
+    /// the f32 scan (an absurd look-ahead): no lane is ever sure in f32
+    /// then, nor surely out of reach, so every one is decided in f64.
     base: f32,
     /// The origin's largest absolute coordinate.
     magnitude: f32,
 }
 
 impl LaneFrame {
-    pub(super) fn new(origin: Vec3, extent: f64, exact_only: bool, cell_size: f64) -> Self {
+    pub(super) fn new(origin: Vec3, extent: f64, cell_size: f64) -> Self {
+        let base = if extent > MAX_F32_SCAN_EXTENT {
+            f32::INFINITY
+        } else {
+            ((extent + cell_size + 2.0 * origin.z.abs()) * (1.0 + 1e-6)) as f32
+        };
         LaneFrame {
             origin,
             extent,
-            exact_only,
-            base: ((extent + cell_size + 2.0 * origin.z.abs()) * (1.0 + 1e-6)) as f32,
+            base,
             magnitude: (max_abs(&origin) * (1.0 + 1e-6)) as f32,
         }
     }
@@ -166,7 +173,6 @@ impl Lane {
         };
         let d2 = rel.d2(lane.x, lane.y, lane.z);
         let (sure, class_zone, lo, hi) = lane.classify(d2, (g.radius + g.load) as f32, frame);
-        let sure = sure && !frame.exact_only;
         debug_assert!(
             !sure || class_zone == lane.zone,
             "f32 class disagrees with f64"
@@ -370,7 +376,7 @@ struct LaneOutputs<'a> {
 }
 
 /// Gives new lanes their safe interval and (when sure) zone from
-/// their squared distance (see [`classify`]); all unsure with `exact_only`.
+/// their squared distance (see [`classify`]).
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 fn classify_new_lanes(
@@ -389,7 +395,6 @@ fn classify_new_lanes(
         let tol = frame.lane_tol((x[i], y[i], z[i]), reach_unload[i]);
         let (sure, class_zone, lo, hi) =
             classify(d2(x[i], y[i], z[i]), reach_load[i], reach_unload[i], tol);
-        let sure = sure & !frame.exact_only;
         (safe_lo[i], safe_hi[i]) = safe_interval(sure, lo, hi);
         zone[i] = class_zone;
         out.unsure[i] = !sure as u8;
@@ -572,8 +577,7 @@ impl NearSet {
     }
 
     /// Re-evaluates lane `i` for the current shape: returns `(old, new)`
-    /// zones. `exact` decides an uncertain lane in f64; with
-    /// `frame.exact_only`, every lane is decided so.
+    /// zones. `exact` decides an uncertain lane in f64.
     pub(super) fn settle_lane(
         &mut self,
         i: usize,
@@ -584,7 +588,6 @@ impl NearSet {
         let lane = self.lane(i);
         let (reach_load, _) = geoms.reaches(lane.slot);
         let (sure, zone, lo, hi) = lane.classify(rel.d2(lane.x, lane.y, lane.z), reach_load, frame);
-        let sure = sure && !frame.exact_only;
         let zone = if sure { zone } else { exact(lane.slot) };
         (self.safe_lo[i], self.safe_hi[i]) = safe_interval(sure, lo, hi);
         self.zone[i] = zone;
@@ -655,8 +658,7 @@ pub(super) struct Tracker {
     pub(super) anchor: SourceShape,
     /// Lanes are relative to `frame.origin`; `frame.extent` is how far from
     /// it the shape may get before the lanes are rebuilt around a new origin
-    /// (their tolerances assume it); with `frame.exact_only` (an absurd
-    /// look-ahead, too long for the f32 scan) every lane is decided in f64.
+    /// (their tolerances assume it).
     pub(super) frame: LaneFrame,
     /// Whether the lanes were built for the current origin (false: none yet).
     pub(super) has_origin: bool,
@@ -670,7 +672,7 @@ impl Tracker {
         Tracker {
             shape,
             anchor: shape,
-            frame: LaneFrame::new(shape.start, 0.0, false, 0.0),
+            frame: LaneFrame::new(shape.start, 0.0, 0.0),
             has_origin: false,
             finite: false,
             lanes: NearSet::default(),

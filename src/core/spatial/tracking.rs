@@ -6,8 +6,7 @@ use super::geometry::Candidates;
 use super::geometry::ReachTest;
 use super::near_set::{LaneFrame, RelShape, Tracker};
 use super::{
-    contribute, exact_zone, rezone, SourceShape, WantingIndex, MAX_F32_SCAN_EXTENT, ORIGIN_RANGE,
-    OUTSIDE, SEEN,
+    contribute, exact_zone, rezone, SourceShape, WantingIndex, ORIGIN_RANGE, OUTSIDE, SEEN,
 };
 use crate::core::types::Vec3;
 
@@ -42,8 +41,7 @@ impl WantingIndex {
             self.scan(t);
         } else {
             let extent = ORIGIN_RANGE + 2.0 * (length + 2.0 * margin);
-            let exact_only = extent > MAX_F32_SCAN_EXTENT;
-            tracker.frame = LaneFrame::new(shape.start, extent, exact_only, self.cell_size);
+            tracker.frame = LaneFrame::new(shape.start, extent, self.cell_size);
             tracker.has_origin = tracker.finite;
             self.rebuild_near_set(t);
         }
@@ -131,11 +129,9 @@ impl WantingIndex {
         let rel = RelShape::new(&tracker.anchor, &tracker.frame.origin);
         let mut list = std::mem::take(&mut self.pending);
         list.clear();
-        if !tracker.frame.exact_only {
-            tracker
-                .lanes
-                .for_each_unreachable((&rel, &tracker.frame), self.margin, |i| list.push(i as u32));
-        }
+        tracker
+            .lanes
+            .for_each_unreachable((&rel, &tracker.frame), self.margin, |i| list.push(i as u32));
         // Backwards, so swapping the last lane into a removed place keeps
         // the remaining indices valid.
         for &i in list.iter().rev() {
@@ -246,15 +242,10 @@ impl WantingIndex {
         let tracker = &mut trackers[t];
         let shape = tracker.shape;
         let rel = RelShape::new(&shape, &tracker.frame.origin);
-        let exact_only = tracker.frame.exact_only;
         pending.clear();
-        if exact_only {
-            pending.extend(0..tracker.lanes.len() as u32);
-        } else {
-            tracker
-                .lanes
-                .for_each_unsafe(&rel, |i| pending.push(i as u32));
-        }
+        tracker
+            .lanes
+            .for_each_unsafe(&rel, |i| pending.push(i as u32));
         let frame = tracker.frame;
         for &i in pending.iter() {
             let (was, now) = tracker
