@@ -152,8 +152,7 @@ impl Level {
         self.lod.as_ref().map_or(LodLevel::Ultra, |l| l.current_lod)
     }
 
-    /// The level's allocation-free [`LevelStatus`]: the one place that
-    /// reads its bookkeeping for observers ([`info`](Self::info) builds on it).
+    /// The level's allocation-free [`LevelStatus`] (`level_status`).
     pub(crate) fn status(&self, id: LevelId) -> LevelStatus {
         LevelStatus {
             id,
@@ -171,37 +170,22 @@ impl Level {
         }
     }
 
-    /// [`status`](Self::status) plus the name, the full LOD settings and the
-    /// distance.
+    /// What [`status`](Self::status) says, plus the name, the full LOD
+    /// settings and the distance (a test checks the two agree).
     pub(crate) fn info(&self, id: LevelId, distance: f64) -> LevelInfo {
-        // No `..`: a field added to LevelStatus must be placed here too.
-        let LevelStatus {
-            id,
-            state,
-            priority,
-            memory_mb,
-            wanted,
-            pinned,
-            hidden_by_host,
-            wanting_volumes,
-            failures,
-            gave_up,
-            budget,
-            lod: _,
-        } = self.status(id);
         LevelInfo {
             id,
             name: self.name.clone(),
-            state,
-            priority,
-            memory_mb,
-            wanted,
-            pinned,
-            hidden_by_host,
-            wanting_volumes,
-            failures,
-            gave_up,
-            budget,
+            state: self.state,
+            priority: self.priority,
+            memory_mb: self.memory_mb,
+            wanted: self.wanted(),
+            pinned: self.pinned,
+            hidden_by_host: self.hidden_by_host,
+            wanting_volumes: self.want_count,
+            failures: self.failures,
+            gave_up: self.gave_up,
+            budget: self.budget,
             lod: self.lod.clone(),
             distance,
         }
