@@ -12,7 +12,7 @@ use crate::core::types::Vec3;
 ///   scattering each volume to its slot; exact decisions read one volume).
 /// - The mirror: per slot, in flat f32 arrays, the centre relative to the
 ///   corner of its grid cell (so the f32 error is that of a cell, wherever
-///   the world is) and the load and unload reach. A grid query reads 12
+///   the world is) and the load and unload reach. A grid query reads 16
 ///   bytes a volume instead of 48, in a loop the compiler vectorises, and
 ///   writes the lanes' coordinates as it goes.
 #[derive(Clone, Debug)]
@@ -146,11 +146,8 @@ fn test_span(
     }
 }
 
-/// Where a query's candidates are measured from (the tracker's origin).
-pub(super) type Origin = Vec3;
-
 /// `p - origin`.
-fn relative(p: &Vec3, origin: &Origin) -> Vec3 {
+fn relative(p: &Vec3, origin: &Vec3) -> Vec3 {
     Vec3::new(p.x - origin.x, p.y - origin.y, p.z - origin.z)
 }
 
@@ -307,7 +304,7 @@ impl Geometry {
         &self,
         (span, cell, z_bound): (std::ops::Range<u32>, &CellBox, f64),
         test: &ReachTest,
-        origin: &Origin,
+        origin: &Vec3,
         flags: &mut Vec<u8>,
         found: &mut Candidates,
     ) {
@@ -366,7 +363,7 @@ impl Geometry {
         &self,
         slots: &[u32],
         test: &ReachTest,
-        origin: &Origin,
+        origin: &Vec3,
         found: &mut Candidates,
     ) {
         for &slot in slots {

@@ -31,16 +31,19 @@
 //!   skipping the cell classes that were wholly within reach before.
 //! - **A branch-free f32 scan with an exact f64 fallback.** Lanes are flat
 //!   f32 arrays relative to a per-source origin (which moves only on a
-//!   teleport or after 32 km): the centre, the load and unload reach, a
-//!   tolerance far above the f32 error, and the *safe interval* of squared
-//!   distances in which the lane's zone cannot have changed. Each frame a
+//!   teleport or after 32 km): the centre, the unload reach and the *safe
+//!   interval* of squared distances in which the lane's zone cannot have
+//!   changed (29 bytes). Each frame a
 //!   vectorised loop checks every lane against its interval (two compares);
 //!   a lane outside it is re-classified against squared thresholds (surely
-//!   within / surely beyond each reach, widened by the tolerance), and if it
+//!   within / surely beyond each reach, widened by a tolerance far above the
+//!   f32 error, recomputed from the lane's coordinates; the load reach comes
+//!   from the geometry's mirror), and if it
 //!   is too close to a boundary to call in f32 it is decided with the same
 //!   f64 formula as the brute-force rule. The decision is therefore exactly
-//!   the wanting rule. Building lanes (a teleport builds a thousand) is an
-//!   f64 pass per lane followed by a vectorised classification.
+//!   the wanting rule. Building lanes (a teleport builds a thousand) copies
+//!   the query's f32 candidates and classifies them in one vectorised pass;
+//!   only the lanes too close to a boundary read the f64 geometry.
 //! - **Counts, not minima.** Each volume counts the sources (capsules, with
 //!   velocity look-ahead) that have it inside the load distance and inside
 //!   the unload distance. The wanting rule then reads: wants if the first
@@ -49,9 +52,9 @@
 //!   A source's zone change moves its contribution; a teleport compares the
 //!   new near set with the old so that only real changes touch the counts.
 //!
-//! A walking frame reads only memory that belongs to the source (tens of
-//! kilobytes, cache-resident even with a million volumes) and allocates
-//! nothing. Volumes are added, moved, resized, enabled, disabled and removed
+//! A walking frame reads the source's own lanes (tens of kilobytes,
+//! cache-resident even with a million volumes), and the geometry of only
+//! the few lanes it re-classifies; it allocates nothing. Volumes are added, moved, resized, enabled, disabled and removed
 //! at run time without a rebuild: the near sets that reach a changed volume
 //! update their lane (a removed build slot stays behind as a tombstone that
 //! no query matches; a moved one takes a new slot once).
@@ -267,8 +270,9 @@ pub struct WantingIndex {
     /// Volume id per slot.
     ids: Vec<u32>,
     states: Vec<SlotState>,
-    /// Per slot, while a source is anchored: 0, or its zone + 1 in the old
-    /// near set, or [`SEEN`]. Zero between anchorings.
+    /// Per slot, while a source is anchored: 0; or, rebuilding, its zone + 1
+    /// in the old near set, or [`SEEN`]; or, refreshing, 1 (in the near set).
+    /// Zero between anchorings.
     marks: Vec<u8>,
     /// Slot per volume id (NIL: not in the index).
     slot_of: Vec<u32>,
@@ -554,7 +558,8 @@ impl WantingIndex {
             let slot = fresh.slot_of[id as usize];
             let state = &mut fresh.states[slot as usize];
             state.wants = old.wants;
-            if old.touched && !state.touched {
+            // (`fresh` has no sources yet: nothing in it is touched.)
+            if old.touched {
                 state.touched = true;
                 fresh.touched.push(slot);
             }

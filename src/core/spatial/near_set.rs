@@ -4,13 +4,14 @@
 //!
 //! Each lane keeps the volume centre relative to the source's *origin* (a
 //! fixed point that moves only on a teleport or after a long walk, so lanes
-//! survive re-anchoring), its load and unload reach, a tolerance far above
-//! the f32 error of the scan, and the *safe interval* of squared distances
-//! in which its zone cannot have changed. The per-frame scan only checks
-//! that interval (two comparisons a lane); a lane outside it is
-//! re-classified against its thresholds (surely within / surely beyond each
-//! reach, widened by the tolerance), and decided in f64 with the
-//! brute-force formula when it is too close to a boundary to call.
+//! survive re-anchoring), its unload reach, and the *safe interval* of
+//! squared distances in which its zone cannot have changed. The per-frame
+//! scan only checks that interval (two comparisons a lane); a lane outside
+//! it is re-classified against its thresholds (surely within / surely
+//! beyond each reach, widened by a tolerance far above the f32 error of the
+//! scan, derived from the lane's coordinates; the load reach is read from
+//! the geometry's mirror), and decided in f64 with the brute-force formula
+//! when it is too close to a boundary to call.
 
 use super::geometry::{Candidates, Geometry, ReachTest};
 use super::{
