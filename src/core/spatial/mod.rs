@@ -713,12 +713,8 @@ impl WantingIndex {
             // slot's state, reset below).
             let cell_size = self.cell_size;
             for t in &mut self.trackers {
-                // Only near sets whose lanes' bounds take its centre (as a
-                // lane's coordinates, give or take their rounding).
-                let o = &t.frame.origin;
-                let (x, y) = (g.center.x - o.x, g.center.y - o.y);
-                let slack = (1e-5 * (x.abs() + y.abs() + cell_size) + 1.0) as f32;
-                if !t.lanes.may_hold((x as f32, y as f32), slack) {
+                // Only near sets whose lanes' bounds can take its centre.
+                if !t.may_hold(&g.center, cell_size) {
                     continue;
                 }
                 if let Some(i) = t.lanes.position_of(slot) {

@@ -148,20 +148,18 @@ impl LaneFrame {
 }
 
 impl Lane {
-    /// A lane for `g` in `frame`, classified for `rel`. `zone(distance)`
-    /// gives its exact zone for the current shape, told the f64 distance
-    /// from the origin to the centre (which is the brute-force distance, bit
-    /// for bit, when the shape is a point at the origin).
+    /// A lane for `g` in `frame`, classified for `rel`; `exact()` gives its
+    /// zone for the current shape in f64 when f32 cannot call it (as in
+    /// [`NearSet::extend_with`], which builds lanes in bulk).
     pub(super) fn new(
         slot: u32,
         g: &VolumeGeom,
         frame: &LaneFrame,
         rel: &RelShape,
-        zone: impl FnOnce(f64) -> u8,
+        exact: impl Fn() -> u8,
     ) -> Lane {
         let o = &frame.origin;
         let c = Vec3::new(g.center.x - o.x, g.center.y - o.y, g.center.z - o.z);
-        let dist = c.length();
         let mut lane = Lane {
             x: c.x as f32,
             y: c.y as f32,
@@ -170,14 +168,15 @@ impl Lane {
             safe_hi: f32::INFINITY,
             reach_unload: (g.radius + g.unload) as f32,
             slot,
-            zone: zone(dist),
+            zone: OUTSIDE,
         };
         let d2 = rel.d2(lane.x, lane.y, lane.z);
         let (sure, class_zone, lo, hi) = lane.classify(d2, (g.radius + g.load) as f32, frame);
         debug_assert!(
-            !sure || class_zone == lane.zone,
+            !sure || class_zone == exact(),
             "f32 class disagrees with f64"
         );
+        lane.zone = if sure { class_zone } else { exact() };
         (lane.safe_lo, lane.safe_hi) = safe_interval(sure, lo, hi);
         lane
     }
@@ -695,7 +694,18 @@ impl Tracker {
     /// A fresh lane for a volume, for the current shape.
     pub(super) fn lane(&self, slot: u32, g: &VolumeGeom) -> Lane {
         let rel = RelShape::new(&self.shape, &self.frame.origin);
-        Lane::new(slot, g, &self.frame, &rel, |_| exact_zone(&self.shape, g))
+        Lane::new(slot, g, &self.frame, &rel, || exact_zone(&self.shape, g))
+    }
+
+    /// Whether the near set can hold a lane for a volume centred at
+    /// `center`: its coordinates as a lane would have them, with a slack far
+    /// above the difference in rounding (the grid mirror's lanes are built
+    /// from cell-relative f32 coordinates of cells of `cell_size`).
+    pub(super) fn may_hold(&self, center: &Vec3, cell_size: f64) -> bool {
+        let o = &self.frame.origin;
+        let (x, y) = (center.x - o.x, center.y - o.y);
+        let slack = (1e-5 * (x.abs() + y.abs() + cell_size) + 1.0) as f32;
+        self.lanes.may_hold((x as f32, y as f32), slack)
     }
 
     pub(super) fn memory_bytes(&self) -> usize {
