@@ -49,8 +49,9 @@
 //!   the unload distance. The wanting rule then reads: wants if the first
 //!   count is non-zero, releases if the second is zero, else keeps its
 //!   decision: exactly `d <= load`, `d > unload`, hysteresis between.
-//!   A source's zone change moves its contribution; a teleport compares the
-//!   new near set with the old so that only real changes touch the counts.
+//!   A source's zone change moves its contribution; a teleport withdraws
+//!   the old near set's contributions and counts the new one's (the two
+//!   share no volume then), and only the volumes touched are decided.
 //!
 //! A walking frame reads the source's own lanes (tens of kilobytes,
 //! cache-resident even with a million volumes), and the geometry of only
@@ -203,8 +204,6 @@ const MAX_LISTED_CELLS: f64 = (1u64 << 48) as f64;
 /// Slots added, moved or removed since the last build after which the index
 /// lays itself out again (see [`WantingIndex::compact`]).
 const COMPACT_MIN: usize = 4096;
-/// A mark: the slot is in the near set being built.
-const SEEN: u8 = u8::MAX;
 const NIL: u32 = u32::MAX;
 
 /// Per-slot index state.
@@ -270,9 +269,8 @@ pub struct WantingIndex {
     /// Volume id per slot.
     ids: Vec<u32>,
     states: Vec<SlotState>,
-    /// Per slot, while a source is anchored: 0; or, rebuilding, its zone + 1
-    /// in the old near set, or [`SEEN`]; or, refreshing, 1 (in the near set).
-    /// Zero between anchorings.
+    /// Per slot, while a source refreshes its near set: 1 for a volume in
+    /// it. Zero between anchorings.
     marks: Vec<u8>,
     /// Slot per volume id (NIL: not in the index).
     slot_of: Vec<u32>,

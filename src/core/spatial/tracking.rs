@@ -5,9 +5,7 @@
 use super::geometry::Candidates;
 use super::geometry::ReachTest;
 use super::near_set::{LaneFrame, RelShape, Tracker};
-use super::{
-    contribute, exact_zone, rezone, SourceShape, WantingIndex, ORIGIN_RANGE, OUTSIDE, SEEN,
-};
+use super::{contribute, exact_zone, rezone, SourceShape, WantingIndex, ORIGIN_RANGE};
 use crate::core::types::Vec3;
 
 impl WantingIndex {
@@ -16,8 +14,8 @@ impl WantingIndex {
     /// changed. While the origin holds, lanes stay where they are: only the
     /// volumes that left or entered the near set are dropped or added, then
     /// the set is scanned like any frame. A new origin (a teleport, a long
-    /// walk) rebuilds every lane, comparing zones with the old set so that
-    /// only real changes touch the counts.
+    /// walk) rebuilds every lane: the old set's contributions are withdrawn
+    /// and the new set's counted.
     pub(super) fn anchor(&mut self, t: usize) {
         let margin = self.margin;
         let tracker = &mut self.trackers[t];
@@ -176,10 +174,12 @@ impl WantingIndex {
         self.trackers[t] = tracker;
     }
 
-    /// New origin: every lane is built again; zones are compared with the
-    /// old near set so that only real changes touch the counts.
+    /// New origin: every lane is built again. The old lanes' contributions
+    /// are withdrawn and the new ones counted, without matching the volumes
+    /// the two sets share: after a teleport they share none, and on a long
+    /// walk's new origin touching them all (a decision each, no change) was
+    /// measured cheaper than matching them through the marks.
     fn rebuild_near_set(&mut self, t: usize) {
-        let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
         // The new lanes go in the index's spare near set (one for all
@@ -188,8 +188,10 @@ impl WantingIndex {
         fresh.clear();
         let mut old = std::mem::replace(&mut tracker.lanes, fresh);
         for (_, slot, zone) in old.entries() {
-            marks[slot as usize] = zone + 1;
+            contribute(&mut self.states, &mut self.touched, slot, zone, -1);
         }
+        old.clear();
+        self.spare_lanes = old;
         if tracker.finite {
             let shape = tracker.shape;
             let rel = RelShape::new(&shape, &tracker.frame.origin);
@@ -205,27 +207,11 @@ impl WantingIndex {
                 .extend_with(&mut found, &self.geoms, &frame, &rel, |slot| {
                     exact_zone(&shape, &self.geoms.get(slot))
                 });
-            for (_, slot, zone) in tracker.lanes.entries() {
-                let mark = marks[slot as usize];
-                let was = if mark != 0 { mark - 1 } else { OUTSIDE };
-                rezone(&mut self.states, &mut self.touched, slot, was, zone);
-                marks[slot as usize] = SEEN;
-            }
             self.found = found;
-        }
-        // Volumes of the old near set that are not in the new one.
-        for (_, slot, zone) in old.entries() {
-            if marks[slot as usize] != SEEN {
-                contribute(&mut self.states, &mut self.touched, slot, zone, -1);
+            for (_, slot, zone) in tracker.lanes.entries() {
+                contribute(&mut self.states, &mut self.touched, slot, zone, 1);
             }
-            marks[slot as usize] = 0;
         }
-        for (_, slot, _) in tracker.lanes.entries() {
-            marks[slot as usize] = 0;
-        }
-        old.clear();
-        self.spare_lanes = old;
-        self.marks = marks;
         self.trackers[t] = tracker;
     }
 
