@@ -359,32 +359,46 @@ fn boundary_distances_far_out_are_decided_exactly() {
     boundary_walk(Vec3::new(262_144.5, -190_000.25, 45_000.0));
 }
 
+/// Distances from a boundary the boundary tests put a source at.
+const BOUNDARY_OFFSETS: [f64; 7] = [-1e-3, -1e-6, -1e-9, 0.0, 1e-9, 1e-6, 1e-3];
+
+/// Unit directions (skewed: the square roots of the distances round).
+const SKEWED_DIRECTIONS: [(f64, f64, f64); 4] = [
+    (1.0, 0.0, 0.0),
+    (0.6, 0.8, 0.0),
+    (0.48, 0.6, 0.64),
+    (-0.28, 0.96, 0.0),
+];
+
+/// The world of the boundary tests, around `offset`: forty volumes 700
+/// apart in x (and up to 2,100 in y), radius 0-100, load 150-1,603, unload
+/// 1 to 1.15 x load.
+fn boundary_volumes(offset: Vec3) -> Vec<level_streaming::core::spatial::VolumeGeom> {
+    (0..40)
+        .map(|i| {
+            let load = 150.0 + 37.25 * i as f64;
+            level_streaming::core::spatial::VolumeGeom {
+                center: Vec3::new(
+                    offset.x + 700.0 * i as f64,
+                    offset.y + 350.0 * (i % 7) as f64,
+                    offset.z + 10.0 * (i % 3) as f64,
+                ),
+                radius: 25.0 * (i % 5) as f64,
+                load,
+                unload: load * (1.0 + 0.05 * (i % 4) as f64),
+            }
+        })
+        .collect()
+}
+
 fn boundary_walk(offset: Vec3) {
-    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
-    let mut geoms = Vec::new();
-    for i in 0..40 {
-        let load = 150.0 + 37.25 * i as f64;
-        geoms.push(VolumeGeom {
-            center: Vec3::new(
-                offset.x + 700.0 * i as f64,
-                offset.y + 350.0 * (i % 7) as f64,
-                offset.z + 10.0 * (i % 3) as f64,
-            ),
-            radius: 25.0 * (i % 5) as f64,
-            load,
-            unload: load * (1.0 + 0.05 * (i % 4) as f64),
-        });
-    }
+    use level_streaming::core::spatial::{SourceShape, WantingIndex};
+    let geoms = boundary_volumes(offset);
     let mut index = WantingIndex::build(&geoms);
     let mut wants = vec![false; geoms.len()];
     let mut flipped = Vec::new();
-    let offsets = [-1e-3, -1e-6, -1e-9, 0.0, 1e-9, 1e-6, 1e-3];
-    let dirs = [
-        (1.0, 0.0, 0.0),
-        (0.6, 0.8, 0.0),
-        (0.48, 0.6, 0.64),
-        (-0.28, 0.96, 0.0),
-    ];
+    let offsets = BOUNDARY_OFFSETS;
+    let dirs = SKEWED_DIRECTIONS;
     let mut frames = 0;
     let mut decided_at_boundary = 0;
     for (v, g) in geoms.iter().enumerate() {
@@ -434,6 +448,125 @@ fn boundary_walk(offset: Vec3) {
     assert!(
         decided_at_boundary > 1000,
         "the walk must sit on boundaries"
+    );
+}
+
+/// The same boundaries, decided by the per-frame scan of an anchored near
+/// set rather than by building lanes: the source is anchored near the
+/// volume (on the side where the volume's decision is known), then walks
+/// onto the boundary in steps that keep it within the tracking margin of
+/// that anchor, so every boundary frame is scanned (lanes leave their safe
+/// interval, f32 cannot call them, `settle_lane` decides them in f64).
+#[test]
+fn boundary_distances_are_decided_exactly_by_the_scan() {
+    boundary_scan_walk(Vec3::new(0.0, 0.0, 0.0));
+}
+
+/// The scanned boundaries far from the world origin, and high up.
+#[test]
+fn boundary_distances_far_out_are_decided_exactly_by_the_scan() {
+    boundary_scan_walk(Vec3::new(262_144.5, -190_000.25, 45_000.0));
+}
+
+fn boundary_scan_walk(offset: Vec3) {
+    use level_streaming::core::spatial::{SourceShape, WantingIndex, DEFAULT_TRACK_MARGIN};
+    let geoms = boundary_volumes(offset);
+    let live = vec![true; geoms.len()];
+    let mut index = WantingIndex::build(&geoms);
+    let mut wants = vec![false; geoms.len()];
+    let mut flipped = Vec::new();
+    let mut frames = 0;
+    // One frame: returns how many sources `update` anchored.
+    let mut frame = |shape: SourceShape, wants: &mut Vec<bool>| {
+        flipped.clear();
+        let anchored = index.update(&[shape], &mut flipped);
+        assert_brute_force(frames, &index, &[shape], (&geoms, &live), wants);
+        frames += 1;
+        anchored
+    };
+    let (mut walks, mut scanned_walks, mut scanned_at_boundary) = (0, 0, 0);
+    for (v, g) in geoms.iter().enumerate() {
+        for (k, &(dx, dy, dz)) in SKEWED_DIRECTIONS.iter().enumerate() {
+            // Perpendicular to the direction, in the horizontal plane
+            // (every direction has a horizontal part).
+            let h = (dx * dx + dy * dy).sqrt();
+            let (px, py) = (-dy / h, dx / h);
+            for (o, &off) in BOUNDARY_OFFSETS.iter().enumerate() {
+                // The source at distance `d` from the centre along the
+                // direction: a point, a short capsule across the direction,
+                // or one pointing away from the volume (nearest end at the
+                // point). Both ends move together, so they stay as close to
+                // their anchors as the point does.
+                let shape = |d: f64| {
+                    let p = Vec3::new(
+                        g.center.x + dx * d,
+                        g.center.y + dy * d,
+                        g.center.z + dz * d,
+                    );
+                    match (v + k + o) % 3 {
+                        0 => SourceShape::point(p),
+                        1 => SourceShape {
+                            start: Vec3::new(p.x + 90.0 * px, p.y + 90.0 * py, p.z),
+                            end: p,
+                        },
+                        _ => SourceShape {
+                            start: Vec3::new(p.x + 60.0 * dx, p.y + 60.0 * dy, p.z + 60.0 * dz),
+                            end: p,
+                        },
+                    }
+                };
+                // The load boundary from outside (anchored beyond the unload
+                // distance: the volume does not want), the unload boundary
+                // from inside (anchored within the load distance: it wants).
+                let load_edge = (g.radius + g.load, g.radius + g.unload + 1.0, 1.0);
+                let unload_edge = (g.radius + g.unload, g.radius + g.load - 1.0, -1.0);
+                for (boundary, anchor, side) in [load_edge, unload_edge] {
+                    // Far away first, so that the anchor is a fresh one.
+                    let far = Vec3::new(g.center.x + 1e5, g.center.y - 1e5, 0.0);
+                    frame(SourceShape::point(far), &mut wants);
+                    assert_eq!(frame(shape(anchor), &mut wants), 1, "the source anchors");
+                    assert_eq!(wants[v], side < 0.0, "the walk starts on its side");
+                    // Steps onto the boundary, each within the margin of the
+                    // anchor (at most 1.15 x 1,603 - 1,603 + 1 = 242 away);
+                    // every other walk arrives from a lane sure in f32.
+                    let span = (anchor - boundary).abs();
+                    let near = if o % 2 == 0 { 0.01 } else { span * 0.2 };
+                    let steps = [span * 0.5, near].map(|s| boundary + side * s);
+                    let target = boundary + off;
+                    let mut anchored = 0;
+                    for d in steps.into_iter().chain([target]) {
+                        assert!((d - anchor).abs() < 0.75 * DEFAULT_TRACK_MARGIN);
+                        anchored = frame(shape(d), &mut wants);
+                    }
+                    walks += 1;
+                    if anchored == 0 {
+                        // The boundary frame was scanned, not anchored:
+                        // count it, and every volume it left on a boundary.
+                        scanned_walks += 1;
+                        let s = shape(target);
+                        scanned_at_boundary += geoms
+                            .iter()
+                            .filter(|g| {
+                                let gap = s.gap(g);
+                                (gap - g.load).abs() <= 2e-3 || (gap - g.unload).abs() <= 2e-3
+                            })
+                            .count();
+                    }
+                }
+            }
+        }
+    }
+    // 40 volumes x 4 directions x 7 offsets x 2 boundaries, each ending on
+    // its boundary in a frame where `update` anchored nothing (returned 0):
+    // the scan decided it.
+    assert_eq!(walks, 40 * 4 * 7 * 2);
+    assert_eq!(
+        scanned_walks, walks,
+        "every boundary frame must be scanned, not anchored"
+    );
+    assert!(
+        scanned_at_boundary >= 2240,
+        "scanned boundary decisions: {scanned_at_boundary}"
     );
 }
 
