@@ -27,36 +27,49 @@ pub(super) struct Geometry {
 }
 
 /// Candidates of a grid query: slots, with their centre relative to the
-/// tracker's origin (f32), which is what a lane keeps.
+/// tracker's origin and their reaches (f32), which is what a new lane
+/// needs: the query copies them while the mirror's span is in cache.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Candidates {
     pub(super) slot: Vec<u32>,
     pub(super) x: Vec<f32>,
     pub(super) y: Vec<f32>,
     pub(super) z: Vec<f32>,
+    /// `radius + load`, as in the mirror.
+    pub(super) reach_load: Vec<f32>,
+    /// `radius + unload`, as in the mirror.
+    pub(super) reach_unload: Vec<f32>,
     /// Scratch of a query.
     hits: Vec<u32>,
-    /// Scratch of lane building: `radius + load` per candidate.
-    pub(super) reach_load: Vec<f32>,
+}
+
+/// Applies `$what` to every column of [`Candidates`] but the slots.
+macro_rules! candidate_columns {
+    ($what:ident) => {
+        $what!(x y z reach_load reach_unload)
+    };
 }
 
 impl Candidates {
     pub(super) fn clear(&mut self) {
         self.slot.clear();
-        self.x.clear();
-        self.y.clear();
-        self.z.clear();
+        macro_rules! clear {
+            ($($column:ident)*) => { $(self.$column.clear();)* };
+        }
+        candidate_columns!(clear);
     }
 
     pub(super) fn len(&self) -> usize {
         self.slot.len()
     }
 
-    fn push(&mut self, slot: u32, c: Vec3) {
+    fn push(&mut self, slot: u32, c: Vec3, [load, unload]: [f32; 2]) {
         self.slot.push(slot);
         self.x.push(c.x as f32);
         self.y.push(c.y as f32);
         self.z.push(c.z as f32);
+        self.reach_load.push(load);
+        self.reach_unload.push(unload);
     }
 
     /// Keeps the candidates whose slot passes `keep`.
@@ -65,26 +78,27 @@ impl Candidates {
         for i in 0..self.len() {
             if keep(self.slot[i]) {
                 self.slot[n] = self.slot[i];
-                self.x[n] = self.x[i];
-                self.y[n] = self.y[i];
-                self.z[n] = self.z[i];
+                macro_rules! shift {
+                    ($($column:ident)*) => { $(self.$column[n] = self.$column[i];)* };
+                }
+                candidate_columns!(shift);
                 n += 1;
             }
         }
         self.slot.truncate(n);
-        self.x.truncate(n);
-        self.y.truncate(n);
-        self.z.truncate(n);
+        macro_rules! truncate {
+            ($($column:ident)*) => { $(self.$column.truncate(n);)* };
+        }
+        candidate_columns!(truncate);
     }
 
     pub(super) fn memory_bytes(&self) -> usize {
-        (self.slot.capacity()
-            + self.x.capacity()
-            + self.y.capacity()
-            + self.z.capacity()
-            + self.hits.capacity()
-            + self.reach_load.capacity())
-            * 4
+        let mut words = self.slot.capacity() + self.hits.capacity();
+        macro_rules! capacity {
+            ($($column:ident)*) => { $(words += self.$column.capacity();)* };
+        }
+        candidate_columns!(capacity);
+        words * 4
     }
 }
 
@@ -309,12 +323,7 @@ impl Geometry {
         found: &mut Candidates,
     ) {
         if test.anchor.start != test.anchor.end {
-            for slot in span {
-                let g = &self.slots[slot as usize];
-                if test.reaches(g) {
-                    found.push(slot, relative(&g.center, origin));
-                }
-            }
+            self.find_exactly(span, test, origin, found);
             return;
         }
         let (start, end) = (span.start as usize, span.end as usize);
@@ -355,6 +364,13 @@ impl Geometry {
         found.x.extend(hits.iter().map(|&i| x[i as usize] + ox));
         found.y.extend(hits.iter().map(|&i| y[i as usize] + oy));
         found.z.extend(hits.iter().map(|&i| z[i as usize] + oz));
+        let load = &self.reach_load[start..end];
+        found
+            .reach_load
+            .extend(hits.iter().map(|&i| load[i as usize]));
+        found
+            .reach_unload
+            .extend(hits.iter().map(|&i| reach[i as usize]));
     }
 
     /// Appends to `found` the listed `slots` that pass `test`, with their
@@ -366,10 +382,24 @@ impl Geometry {
         origin: &Vec3,
         found: &mut Candidates,
     ) {
-        for &slot in slots {
+        self.find_exactly(slots.iter().copied(), test, origin, found);
+    }
+
+    /// Appends to `found` the `slots` that pass `test`, tested one at a
+    /// time on the exact geometry (capsules, and volumes listed outside the
+    /// build's runs).
+    fn find_exactly(
+        &self,
+        slots: impl IntoIterator<Item = u32>,
+        test: &ReachTest,
+        origin: &Vec3,
+        found: &mut Candidates,
+    ) {
+        for slot in slots {
             let g = &self.slots[slot as usize];
             if test.reaches(g) {
-                found.push(slot, relative(&g.center, origin));
+                let (load, unload) = self.reaches(slot);
+                found.push(slot, relative(&g.center, origin), [load, unload]);
             }
         }
     }

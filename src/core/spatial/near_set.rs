@@ -464,12 +464,11 @@ impl NearSet {
     /// Appends a lane for each candidate, classified for `rel`; `exact(slot)`
     /// decides the zone of a lane too close to a boundary to call in f32
     /// (as in the scan). A rebuild makes a thousand lanes in a row: the
-    /// candidates already hold the coordinates, the reaches come from the
-    /// geometry's f32 mirror, and the classification is a vectorised pass.
+    /// candidates already hold the coordinates and reaches (copied from the
+    /// geometry's f32 mirror), and the classification is a vectorised pass.
     pub(super) fn extend_with(
         &mut self,
-        found: &mut Candidates,
-        geoms: &Geometry,
+        found: &Candidates,
         frame: &LaneFrame,
         rel: &RelShape,
         exact: impl Fn(u32) -> u8,
@@ -485,12 +484,7 @@ impl NearSet {
         self.bounds.widen(&found.x, &found.y);
         self.z[base..].copy_from_slice(&found.z);
         self.slot[base..].copy_from_slice(&found.slot);
-        found.reach_load.clear();
-        for (i, &slot) in found.slot.iter().enumerate() {
-            let (load, unload) = geoms.reaches(slot);
-            found.reach_load.push(load);
-            self.reach_unload[base + i] = unload;
-        }
+        self.reach_unload[base..].copy_from_slice(&found.reach_unload);
         self.flags.resize(found.len(), 0);
         let coords = (&self.x[base..], &self.y[base..], &self.z[base..]);
         let reaches = (&found.reach_load[..], &self.reach_unload[base..]);

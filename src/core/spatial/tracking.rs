@@ -157,11 +157,9 @@ impl WantingIndex {
         let rel = RelShape::new(&shape, &origin);
         let frame = tracker.frame;
         let added = tracker.lanes.len();
-        tracker
-            .lanes
-            .extend_with(&mut found, &self.geoms, &frame, &rel, |slot| {
-                exact_zone(&shape, &self.geoms.get(slot))
-            });
+        tracker.lanes.extend_with(&found, &frame, &rel, |slot| {
+            exact_zone(&shape, &self.geoms.get(slot))
+        });
         for (i, slot, zone) in tracker.lanes.entries() {
             if i >= added {
                 contribute(&mut self.states, &mut self.touched, slot, zone, 1);
@@ -202,11 +200,9 @@ impl WantingIndex {
             self.find_reaching((&shape, &origin), None, &mut flags, &mut found);
             self.flags = flags;
             let frame = tracker.frame;
-            tracker
-                .lanes
-                .extend_with(&mut found, &self.geoms, &frame, &rel, |slot| {
-                    exact_zone(&shape, &self.geoms.get(slot))
-                });
+            tracker.lanes.extend_with(&found, &frame, &rel, |slot| {
+                exact_zone(&shape, &self.geoms.get(slot))
+            });
             self.found = found;
             for (_, slot, zone) in tracker.lanes.entries() {
                 contribute(&mut self.states, &mut self.touched, slot, zone, 1);
