@@ -335,6 +335,17 @@ fn bench_groups(c: &mut Criterion, quick: bool) {
     }
 }
 
+/// The least-squares line `y = a + b x` through `points`: `(a, b)`.
+fn least_squares(points: &[(f64, f64)]) -> (f64, f64) {
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let b = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    (mean_y - b * mean_x, b)
+}
+
 /// Median of three.
 fn median3(mut v: [Duration; 3]) -> Duration {
     v.sort();
@@ -409,8 +420,8 @@ fn headlines(quick: bool) {
     let teleport_flips = teleport_flips as f64 / (teleports + 4) as f64;
 
     // The cost of a decision change, measured where there is nothing else
-    // to do: a source vanishing withdraws what it contributed and flips the
-    // volumes only it wanted.
+    // to do: a source vanishing withdraws what it contributed and turns off
+    // the volumes only it wanted.
     let mut vanish = Duration::ZERO;
     let mut vanish_flips = 0;
     let mut v = Walkers::new(1);
@@ -428,6 +439,42 @@ fn headlines(quick: bool) {
     }
     let change = vanish.as_secs_f64() / vanish_flips.max(1) as f64;
 
+    // The teleport's cost against the changes it causes: 10 km jumps (north
+    // and back) along lines at several distances from the world's west
+    // edge, so that the destination holds from no volume within reach (a
+    // teleport that changes nothing) to a full near set. A least-squares
+    // line through (flips, time) splits a teleport frame into a fixed part
+    // and a cost per change (finding, classifying, counting and deciding
+    // each volume that enters or leaves).
+    let mut points = Vec::new();
+    let mut edges = Vec::new();
+    for edge_offset in [
+        -4000.0, -3000.0, -2000.0, -1000.0, 0.0, 1000.0, 2000.0, 4000.0,
+    ] {
+        let ends = [
+            Vec3::new(edge_offset, WORLD / 2.0 - TELEPORT, 100.0),
+            Vec3::new(edge_offset, WORLD / 2.0, 100.0),
+        ];
+        let mut frame = 0;
+        let mut flips = 0;
+        let mut jump = |flips: &mut usize| {
+            frame += 1;
+            shapes1.clear();
+            shapes1.push(SourceShape::point(ends[frame % 2]));
+            flipped.clear();
+            black_box(index.update(&shapes1, &mut flipped));
+            *flips += flipped.len();
+        };
+        let mut ignored = 0;
+        for _ in 0..4 {
+            jump(&mut ignored);
+        }
+        let time = time_per_call(0, teleports, || jump(&mut flips));
+        points.push((flips as f64 / teleports as f64, time.as_secs_f64()));
+        edges.push(edge_offset);
+    }
+    let (fixed, per_change) = least_squares(&points);
+
     // The baselines in the same run.
     let mut soa = Soa::new(&geoms);
     let mut ws = Walkers::new(8);
@@ -438,6 +485,7 @@ fn headlines(quick: bool) {
     });
 
     let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let us_f = |s: f64| s * 1e6;
     let teleport_excl = teleport.as_secs_f64() - teleport_flips * change;
     println!();
     println!(
@@ -445,6 +493,14 @@ fn headlines(quick: bool) {
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         std::env::consts::ARCH
     );
+    for (edge, &(flips, time)) in edges.iter().zip(&points) {
+        println!(
+            "teleport {:+.0} m from the world's edge: {flips:.0} flips, {:.2} us (line: {:.2} us)",
+            edge,
+            us_f(time),
+            us_f(fixed + per_change * flips)
+        );
+    }
     println!("headline update_us_1M_S1 {:.2} us", us(walk_s1));
     println!("headline update_us_1M_S8 {:.2} us", us(walk_s8));
     println!("headline soa_scan_us_1M_S8 {:.1} us", us(soa_s8));
@@ -463,6 +519,15 @@ fn headlines(quick: bool) {
     println!(
         "headline teleport_over_walk_excluding_changes_1M_S1 {:.1} x",
         teleport_excl / walk_s1.as_secs_f64()
+    );
+    println!("headline teleport_fixed_us_1M_S1 {:.2} us", us_f(fixed));
+    println!(
+        "headline teleport_change_us_1M_S1 {:.4} us",
+        us_f(per_change)
+    );
+    println!(
+        "headline teleport_fixed_over_walk_1M_S1 {:.1} x",
+        fixed / walk_s1.as_secs_f64()
     );
     println!(
         "headline bytes_per_volume {:.1} bytes",
