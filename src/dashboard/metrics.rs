@@ -6,10 +6,11 @@
 //! dashboard's own `lsm_dashboard_*` families follow.
 
 use crate::core::manager::LevelStatus;
+use crate::core::profiler::MetricStats;
 use crate::export::prometheus::{BudgetFigures, Figures, SummaryFigures, Writer};
 
 use super::snapshot::Snapshot;
-use super::state::{Kept, ServerCounters, WindowStats};
+use super::state::{Kept, ServerCounters};
 
 /// The figures a snapshot describes. `levels` and `kept` are the dashboard
 /// thread's copies after absorbing `snap`; `frame_time` is its frame-time
@@ -19,7 +20,7 @@ pub(crate) fn figures(
     kept: &Kept,
     levels: &[LevelStatus],
     volume_count: usize,
-    frame_time: &WindowStats,
+    frame_time: &MetricStats,
 ) -> Figures {
     let mut levels_by_state = [0usize; 6];
     for level in levels {

@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use crate::core::lod::LodLevel;
 use crate::core::memory::MemoryState;
 use crate::core::occlusion::CullingRating;
-use crate::core::profiler::ProfilingMetric;
+use crate::core::profiler::{MetricStats, ProfilingMetric};
 use crate::core::{Event, StreamingState};
 
 use super::snapshot::{BudgetRow, Snapshot, VolumeRow};
@@ -85,54 +85,26 @@ impl Window {
         }
     }
 
-    /// Same statistics as the profiler (nearest-rank percentiles).
-    fn stats(&self) -> WindowStats {
-        let n = self.values.len();
-        if n == 0 {
-            return WindowStats::default();
-        }
-        let mut sorted: Vec<f64> = self.values.iter().copied().collect();
-        sorted.sort_unstable_by(f64::total_cmp);
-        let rank = |p: usize| sorted[((p * n).div_ceil(100)).clamp(1, n) - 1];
-        WindowStats {
-            count: n,
-            min: sorted[0],
-            max: sorted[n - 1],
-            mean: sorted.iter().sum::<f64>() / n as f64,
-            p50: rank(50),
-            p95: rank(95),
-            p99: rank(99),
-            latest: self.values.back().copied().unwrap_or(0.0),
-        }
+    /// Statistics of the window, computed as the profiler computes its own.
+    fn stats(&self) -> MetricStats {
+        let latest = self.values.back().copied().unwrap_or(0.0);
+        MetricStats::of_window(self.values.iter().copied(), latest, &mut Vec::new())
     }
 }
 
-/// Statistics of one [`Window`] (all 0 when it is empty).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct WindowStats {
-    pub(crate) count: usize,
-    pub(crate) min: f64,
-    pub(crate) max: f64,
-    pub(crate) mean: f64,
-    pub(crate) p50: f64,
-    pub(crate) p95: f64,
-    pub(crate) p99: f64,
-    pub(crate) latest: f64,
-}
-
-impl WindowStats {
-    fn json(&self) -> Value {
-        json!({
-            "count": self.count,
-            "min": self.min,
-            "max": self.max,
-            "mean": self.mean,
-            "p50": self.p50,
-            "p95": self.p95,
-            "p99": self.p99,
-            "latest": self.latest,
-        })
-    }
+/// The window figures of `stats` as the page shows them (the lifetime ones
+/// come from the snapshot, not from the dashboard's window).
+fn window_json(stats: &MetricStats) -> Value {
+    json!({
+        "count": stats.count,
+        "min": stats.min,
+        "max": stats.max,
+        "mean": stats.mean,
+        "p50": stats.p50,
+        "p95": stats.p95,
+        "p99": stats.p99,
+        "latest": stats.latest,
+    })
 }
 
 /// One entry of the event log.
@@ -525,7 +497,7 @@ impl State {
             "source_count": snap.sources.len(),
             "memory_used_mb": used,
             "memory_total_mb": total,
-            "frame_time": frame_stats.json(),
+            "frame_time": window_json(&frame_stats),
             "target_frame_time_ms": snap.target_frame_time_ms,
             "performance_warning": snap.performance_warning,
             "health": health,
@@ -651,7 +623,7 @@ impl State {
 
         let mut stats = Map::new();
         for metric in ProfilingMetric::ALL {
-            let mut s = self.windows[metric as usize].stats().json();
+            let mut s = window_json(&self.windows[metric as usize].stats());
             if let Value::Object(m) = &mut s {
                 m.insert("unit".into(), json!(metric.unit()));
                 m.insert(
@@ -819,4 +791,35 @@ pub(crate) struct ServerCounters {
     pub(crate) updates_dropped: u64,
     pub(crate) events_dropped: u64,
     pub(crate) update_rate_hz: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::profiler::{Profiler, ProfilerConfig};
+
+    #[test]
+    fn the_window_has_the_profilers_statistics_after_it_wraps() {
+        let config = ProfilerConfig {
+            window_size: 8,
+            ..ProfilerConfig::default()
+        };
+        let mut profiler = Profiler::new(config).unwrap();
+        let mut window = Window::default();
+        let samples: Vec<f64> = (0..13).map(|i| f64::from((i * 7) % 11)).collect();
+        for &v in &samples {
+            profiler
+                .record_metric(ProfilingMetric::DrawCalls, v)
+                .unwrap();
+        }
+        window.push_all(&samples, false, 8);
+        let expected = MetricStats {
+            lifetime_count: 0,
+            lifetime_mean: 0.0,
+            ..profiler.get_metric_stats(ProfilingMetric::DrawCalls)
+        };
+        assert_eq!(window.stats(), expected);
+        assert_eq!(expected.count, 8);
+        assert_eq!(expected.latest, samples[12]);
+    }
 }
