@@ -161,19 +161,14 @@ fn level_name(names: &[String], id: u32) -> Value {
         .map_or(Value::Null, |n| Value::String(n.clone()))
 }
 
-fn state_counts(levels: &[LevelStatus]) -> Value {
-    let mut counts = Map::new();
-    for s in [
-        StreamingState::Unloaded,
-        StreamingState::Loading,
-        StreamingState::Loaded,
-        StreamingState::Active,
-        StreamingState::Unloading,
-        StreamingState::Hidden,
-    ] {
-        let n = levels.iter().filter(|l| l.state == s).count();
-        counts.insert(s.name().to_string(), json!(n));
-    }
+/// Levels per state (a [`StreamingState::tally`]) as a JSON object keyed by
+/// state name.
+fn state_counts(by_state: [usize; StreamingState::COUNT]) -> Value {
+    let counts: Map<String, Value> = StreamingState::ALL
+        .iter()
+        .zip(by_state)
+        .map(|(s, n)| (s.name().to_string(), json!(n)))
+        .collect();
     Value::Object(counts)
 }
 
@@ -471,6 +466,7 @@ impl State {
         let gave_up = levels.iter().filter(|l| l.gave_up).count();
         let failing = levels.iter().filter(|l| l.failures > 0).count();
         let frame_stats = self.windows[ProfilingMetric::FrameTime as usize].stats();
+        let levels_by_state = StreamingState::tally(levels.iter().map(|l| l.state));
 
         let health = json!({
             "streaming": if gave_up > 0 { "CRITICAL" } else if failing > 0 || !snap.streaming_complete { "WARNING" } else { "OK" },
@@ -490,7 +486,7 @@ impl State {
             "outstanding_requests": snap.outstanding_requests,
             "requests_issued": snap.requests_issued,
             "level_count": levels.len(),
-            "level_states": state_counts(levels),
+            "level_states": state_counts(levels_by_state),
             "volume_count": volumes.len(),
             "active_volumes": volumes.iter().filter(|v| v.enabled && v.wants).count(),
             "enabled_volumes": volumes.iter().filter(|v| v.enabled).count(),
@@ -768,7 +764,8 @@ impl State {
                 }
             })
             .collect();
-        let figures = super::metrics::figures(snap, kept, levels, volume_count, &frame_stats);
+        let figures =
+            super::metrics::figures(snap, kept, levels_by_state, volume_count, &frame_stats);
         self.prometheus = Some(super::metrics::exposition(&figures, extra));
         self.parts = Some(parts);
     }
