@@ -670,7 +670,7 @@ impl Server {
             Served::Part(part) => self.state.part(part).map(|body| {
                 http::response(200, "application/json", body.as_bytes(), h.as_deref(), &[])
             }),
-            Served::Prometheus => self.state.prometheus.as_ref().map(|body| {
+            Served::Prometheus => self.state.prometheus().map(|body| {
                 http::response(
                     200,
                     "text/plain; version=0.0.4; charset=utf-8",

@@ -10,6 +10,7 @@
 //! they travel in their own small part instead of churning `levels` and
 //! `volumes`.
 
+use std::cell::OnceCell;
 use std::collections::VecDeque;
 use std::time::Instant;
 
@@ -26,6 +27,7 @@ use crate::core::loading_screen::LoadingScreen;
 use crate::core::manager::LevelStatus;
 use crate::core::occlusion::{OcclusionData, OcclusionTotals};
 use crate::core::volume::nearest_gap;
+use crate::export::prometheus::Figures;
 
 /// Events kept for clients that connect later.
 pub(crate) const EVENT_HISTORY: usize = 500;
@@ -122,8 +124,13 @@ pub(crate) struct State {
     /// Sequence number of the latest absorbed snapshot (0: none yet).
     pub(crate) seq: u64,
     pub(crate) published_at: Option<Instant>,
-    /// The `/metrics` text of the latest snapshot.
-    pub(crate) prometheus: Option<String>,
+    /// What `/metrics` shows of the latest snapshot, with the server's
+    /// counters as they were when it was absorbed.
+    metrics: Option<(Figures, ServerCounters)>,
+    /// The `/metrics` text of `metrics`, rendered on the first request after
+    /// each snapshot rather than for every snapshot: most sessions never
+    /// scrape, and the snapshots come many times a second.
+    metrics_text: OnceCell<String>,
     events: VecDeque<LoggedEvent>,
     next_event_seq: u64,
     level_names: std::sync::Arc<Vec<String>>,
@@ -180,7 +187,8 @@ impl State {
             parts: None,
             seq: 0,
             published_at: None,
-            prometheus: None,
+            metrics: None,
+            metrics_text: OnceCell::new(),
             events: VecDeque::new(),
             next_event_seq: 1,
             level_names: Default::default(),
@@ -218,6 +226,16 @@ impl State {
     pub(crate) fn part(&self, name: &str) -> Option<&str> {
         let index = PARTS.iter().position(|p| *p == name)?;
         self.parts.as_ref().map(|p| p[index].api.as_str())
+    }
+
+    /// The `/metrics` text of the latest snapshot, if one arrived; rendered
+    /// here on the first call after the snapshot.
+    pub(crate) fn prometheus(&self) -> Option<&str> {
+        let (figures, extra) = self.metrics.as_ref()?;
+        Some(
+            self.metrics_text
+                .get_or_init(|| super::metrics::exposition(figures, extra)),
+        )
     }
 
     /// The whole state (API form) as one JSON object.
@@ -766,7 +784,8 @@ impl State {
             .collect();
         let figures =
             super::metrics::figures(snap, kept, levels_by_state, volume_count, &frame_stats);
-        self.prometheus = Some(super::metrics::exposition(&figures, extra));
+        self.metrics = Some((figures, *extra));
+        self.metrics_text = OnceCell::new();
         self.parts = Some(parts);
     }
 }
@@ -818,5 +837,36 @@ mod tests {
         assert_eq!(window.stats(), expected);
         assert_eq!(expected.count, 8);
         assert_eq!(expected.latest, samples[12]);
+    }
+
+    #[test]
+    fn metrics_text_is_rendered_on_request_from_the_latest_snapshot() {
+        use super::super::snapshot::Collector;
+        use crate::core::{LevelDesc, StreamingManager, StreamingSource, Vec3};
+
+        let mut m = StreamingManager::default();
+        m.register_level(&LevelDesc::new("Forest")).unwrap();
+        let mut collector = Collector::default();
+        let mut state = State::new();
+        assert_eq!(state.prometheus(), None);
+        let counters = ServerCounters {
+            clients: 3,
+            ..ServerCounters::default()
+        };
+        for frame in 1..=2 {
+            m.update(&[StreamingSource::at(Vec3::new(0.0, 0.0, 0.0))], 0.1)
+                .unwrap();
+            assert!(collector.step(&m, None, Box::default));
+            let (snap, mark) = collector.finish(&m);
+            collector.commit(mark);
+            state.take_names(&snap);
+            state.absorb(&snap, &counters);
+            // Absorbing renders nothing; the first request does.
+            assert!(state.metrics_text.get().is_none());
+            let text = state.prometheus().unwrap().to_string();
+            assert!(text.contains(&format!("\nlsm_frames_total {frame}\n")));
+            assert!(text.contains("\nlsm_dashboard_clients 3\n"));
+            assert_eq!(state.prometheus(), Some(text.as_str()));
+        }
     }
 }
