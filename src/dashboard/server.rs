@@ -55,8 +55,8 @@ const WS_READS_PER_TURN: usize = 16;
 const HTTP_SLACK: usize = 32;
 /// Time to drain a closing connection before dropping it.
 const LINGER: Duration = Duration::from_millis(500);
-/// Reads (of 4 KiB) from a lingering connection per loop turn.
-const LINGER_READS_PER_TURN: usize = 16;
+/// Reads (of 4 KiB) discarded from a closing connection per loop turn.
+const DISCARD_READS_PER_TURN: usize = 16;
 /// Time a WebSocket client has to take the close frame we send it (after
 /// whatever was queued before it) before the connection is dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -447,24 +447,10 @@ impl Server {
             Phase::Write { .. } => write_pending(conn, now),
             Phase::Linger(until) => {
                 let until = *until;
-                let mut buf = [0u8; 4096];
                 let stream = conn.stream.as_mut().expect("HTTP phases own the stream");
-                // Bounded per turn: a peer that keeps sending must not hold
-                // the server thread (and every other client) for the whole
-                // linger time.
-                for _ in 0..LINGER_READS_PER_TURN {
-                    match stream.read(&mut buf) {
-                        Ok(0) => {
-                            conn.phase = Phase::Done;
-                            return true;
-                        }
-                        Ok(_) => continue,
-                        Err(e) if would_block(&e) => break,
-                        Err(_) => {
-                            conn.phase = Phase::Done;
-                            return true;
-                        }
-                    }
+                if !discard_input(stream) {
+                    conn.phase = Phase::Done;
+                    return true;
                 }
                 if now >= until {
                     conn.phase = Phase::Done;
@@ -1171,12 +1157,8 @@ fn flush_ws_close(conn: &mut Conn, now: Instant) -> bool {
     let Phase::WsClosing { client, deadline } = &mut conn.phase else {
         return false;
     };
-    let mut buf = [0u8; 4096];
-    for _ in 0..WS_READS_PER_TURN {
-        if !matches!(client.ws.get_mut().read(&mut buf), Ok(n) if n > 0) {
-            break;
-        }
-    }
+    // The peer closing its side does not stop us: the frame can still go.
+    let _ = discard_input(client.ws.get_mut());
     match client.ws.flush() {
         Err(e) if ws_would_block(&e) => {
             if now < *deadline {
@@ -1191,6 +1173,24 @@ fn flush_ws_close(conn: &mut Conn, now: Instant) -> bool {
             }
         }
         Err(_) => conn.phase = Phase::Done,
+    }
+    true
+}
+
+/// Reads and discards what the peer sends on a connection we are closing,
+/// so that a peer still writing is not stuck and our close is not turned
+/// into a reset by unread input. Bounded per turn: a peer that keeps sending
+/// must not hold the server thread (and every other client). Returns false
+/// once the peer has closed its side or the connection failed.
+fn discard_input(stream: &mut TcpStream) -> bool {
+    let mut buf = [0u8; 4096];
+    for _ in 0..DISCARD_READS_PER_TURN {
+        match stream.read(&mut buf) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(e) if would_block(&e) => break,
+            Err(_) => return false,
+        }
     }
     true
 }
