@@ -212,6 +212,41 @@ pub struct MetricStats {
     pub lifetime_mean: f64,
 }
 
+impl MetricStats {
+    /// The window figures (`count` to `latest`) of `window`, samples in any
+    /// order, whose newest sample is `latest`; the `lifetime_*` fields are 0
+    /// and so is everything when `window` is empty. Sorts in `scratch`
+    /// (cleared first). The profiler and the dashboard, which rebuilds the
+    /// window from the samples snapshots bring, both compute their
+    /// statistics here, so the two always agree.
+    pub(crate) fn of_window(
+        window: impl IntoIterator<Item = f64>,
+        latest: f64,
+        scratch: &mut Vec<f64>,
+    ) -> MetricStats {
+        scratch.clear();
+        scratch.extend(window);
+        if scratch.is_empty() {
+            return MetricStats::default();
+        }
+        scratch.sort_unstable_by(f64::total_cmp);
+        let sorted = &scratch[..];
+        let sum: f64 = sorted.iter().sum();
+        MetricStats {
+            count: sorted.len(),
+            min: sorted[0],
+            max: sorted[sorted.len() - 1],
+            mean: sum / sorted.len() as f64,
+            p50: nearest_rank(sorted, 50),
+            p95: nearest_rank(sorted, 95),
+            p99: nearest_rank(sorted, 99),
+            latest,
+            lifetime_count: 0,
+            lifetime_mean: 0.0,
+        }
+    }
+}
+
 /// One metric's samples: a ring buffer plus lifetime totals.
 #[derive(Clone, Debug)]
 struct Series {
@@ -460,30 +495,10 @@ impl Profiler {
         } else {
             series.lifetime_sum / series.lifetime_count as f64
         };
-        let window = series.window();
-        if window.is_empty() {
-            return MetricStats {
-                lifetime_count: series.lifetime_count,
-                lifetime_mean,
-                ..MetricStats::default()
-            };
-        }
-        scratch.clear();
-        scratch.extend_from_slice(window);
-        scratch.sort_unstable_by(f64::total_cmp);
-        let sorted = &scratch[..];
-        let sum: f64 = sorted.iter().sum();
         MetricStats {
-            count: sorted.len(),
-            min: sorted[0],
-            max: sorted[sorted.len() - 1],
-            mean: sum / sorted.len() as f64,
-            p50: nearest_rank(sorted, 50),
-            p95: nearest_rank(sorted, 95),
-            p99: nearest_rank(sorted, 99),
-            latest: series.latest,
             lifetime_count: series.lifetime_count,
             lifetime_mean,
+            ..MetricStats::of_window(series.window().iter().copied(), series.latest, scratch)
         }
     }
 

@@ -143,6 +143,32 @@ pub enum StreamingState {
 }
 
 impl StreamingState {
+    /// Number of states.
+    pub const COUNT: usize = 6;
+
+    /// Every state, in discriminant order (`ALL[s as usize] == s`).
+    pub const ALL: [StreamingState; StreamingState::COUNT] = [
+        StreamingState::Unloaded,
+        StreamingState::Loading,
+        StreamingState::Loaded,
+        StreamingState::Active,
+        StreamingState::Unloading,
+        StreamingState::Hidden,
+    ];
+
+    /// How many of `states` are in each state, indexed by `state as usize`.
+    /// The one tally behind the report's level counts, the Prometheus
+    /// `lsm_levels` family and the dashboard's status.
+    pub fn tally(
+        states: impl IntoIterator<Item = StreamingState>,
+    ) -> [usize; StreamingState::COUNT] {
+        let mut counts = [0; StreamingState::COUNT];
+        for state in states {
+            counts[state as usize] += 1;
+        }
+        counts
+    }
+
     /// Upper-case name, as in the original design.
     pub fn name(self) -> &'static str {
         match self {
@@ -233,4 +259,23 @@ pub struct AuthoredSource {
     pub name: String,
     /// The source (position, velocity, priority).
     pub source: StreamingSource,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_are_listed_and_tallied_by_discriminant() {
+        for (i, s) in StreamingState::ALL.into_iter().enumerate() {
+            assert_eq!(s as usize, i);
+        }
+        let tally = StreamingState::tally([
+            StreamingState::Hidden,
+            StreamingState::Active,
+            StreamingState::Hidden,
+            StreamingState::Unloaded,
+        ]);
+        assert_eq!(tally, [1, 0, 0, 1, 0, 2]);
+    }
 }

@@ -5,26 +5,24 @@
 //! [`Figures`] that `lsm-sim --metrics` renders from a manager, and the
 //! dashboard's own `lsm_dashboard_*` families follow.
 
-use crate::core::manager::LevelStatus;
+use crate::core::profiler::MetricStats;
+use crate::core::StreamingState;
 use crate::export::prometheus::{BudgetFigures, Figures, SummaryFigures, Writer};
 
 use super::snapshot::Snapshot;
-use super::state::{Kept, ServerCounters, WindowStats};
+use super::state::{Kept, ServerCounters};
 
-/// The figures a snapshot describes. `levels` and `kept` are the dashboard
-/// thread's copies after absorbing `snap`; `frame_time` is its frame-time
-/// window (the profiler's, rebuilt from the samples snapshots bring).
+/// The figures a snapshot describes. `kept` and `levels_by_state` (the
+/// [`StreamingState::tally`] of its levels) are the dashboard thread's after
+/// absorbing `snap`; `frame_time` is its frame-time window (the profiler's,
+/// rebuilt from the samples snapshots bring).
 pub(crate) fn figures(
     snap: &Snapshot,
     kept: &Kept,
-    levels: &[LevelStatus],
+    levels_by_state: [usize; StreamingState::COUNT],
     volume_count: usize,
-    frame_time: &WindowStats,
+    frame_time: &MetricStats,
 ) -> Figures {
-    let mut levels_by_state = [0usize; 6];
-    for level in levels {
-        levels_by_state[level.state as usize] += 1;
-    }
     let frame = crate::core::profiler::ProfilingMetric::FrameTime as usize;
     Figures {
         frames: snap.frame,

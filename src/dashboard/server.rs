@@ -55,8 +55,8 @@ const WS_READS_PER_TURN: usize = 16;
 const HTTP_SLACK: usize = 32;
 /// Time to drain a closing connection before dropping it.
 const LINGER: Duration = Duration::from_millis(500);
-/// Reads (of 4 KiB) from a lingering connection per loop turn.
-const LINGER_READS_PER_TURN: usize = 16;
+/// Reads (of 4 KiB) discarded from a closing connection per loop turn.
+const DISCARD_READS_PER_TURN: usize = 16;
 /// Time a WebSocket client has to take the close frame we send it (after
 /// whatever was queued before it) before the connection is dropped.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -125,10 +125,13 @@ enum Phase {
     },
     Linger(Instant),
     Ws(Box<WsClient>),
-    /// We sent a WebSocket close frame (see [`start_ws_close`]); it is
-    /// still being written.
+    /// We are closing a WebSocket client (see [`start_ws_close`]): what
+    /// was queued for it is being written, then the close frame.
     WsClosing {
         client: Box<WsClient>,
+        /// The close frame, until it is handed to the socket (once the
+        /// queue is written and flushed).
+        close: Option<CloseFrame>,
         deadline: Instant,
     },
     Done,
@@ -447,24 +450,10 @@ impl Server {
             Phase::Write { .. } => write_pending(conn, now),
             Phase::Linger(until) => {
                 let until = *until;
-                let mut buf = [0u8; 4096];
                 let stream = conn.stream.as_mut().expect("HTTP phases own the stream");
-                // Bounded per turn: a peer that keeps sending must not hold
-                // the server thread (and every other client) for the whole
-                // linger time.
-                for _ in 0..LINGER_READS_PER_TURN {
-                    match stream.read(&mut buf) {
-                        Ok(0) => {
-                            conn.phase = Phase::Done;
-                            return true;
-                        }
-                        Ok(_) => continue,
-                        Err(e) if would_block(&e) => break,
-                        Err(_) => {
-                            conn.phase = Phase::Done;
-                            return true;
-                        }
-                    }
+                if !discard_input(stream) {
+                    conn.phase = Phase::Done;
+                    return true;
                 }
                 if now >= until {
                     conn.phase = Phase::Done;
@@ -472,7 +461,7 @@ impl Server {
                 false
             }
             Phase::Ws(_) => self.service_ws(conn, now),
-            Phase::WsClosing { .. } => flush_ws_close(conn, now),
+            Phase::WsClosing { .. } => flush_ws_close(&self.state, conn, now),
             Phase::Done => false,
         }
     }
@@ -670,7 +659,7 @@ impl Server {
             Served::Part(part) => self.state.part(part).map(|body| {
                 http::response(200, "application/json", body.as_bytes(), h.as_deref(), &[])
             }),
-            Served::Prometheus => self.state.prometheus.as_ref().map(|body| {
+            Served::Prometheus => self.state.prometheus().map(|body| {
                 http::response(
                     200,
                     "text/plain; version=0.0.4; charset=utf-8",
@@ -953,11 +942,17 @@ impl Server {
         }
         if too_big {
             // 1009: the message was too big to process (RFC 6455, 7.4.1).
-            start_ws_close(conn, CloseCode::Size, "message over 64 KiB", now);
+            start_ws_close(
+                &self.state,
+                conn,
+                CloseCode::Size,
+                "message over 64 KiB",
+                now,
+            );
             return true;
         }
         if now.duration_since(client.last_message) > WS_IDLE_TIMEOUT {
-            start_ws_close(conn, CloseCode::Policy, "idle", now);
+            start_ws_close(&self.state, conn, CloseCode::Policy, "idle", now);
             return true;
         }
         if now.duration_since(client.last_ping) > PING_INTERVAL {
@@ -981,43 +976,13 @@ impl Server {
             conn.phase = Phase::Done;
             return true;
         }
-        loop {
-            if !client.flushed {
-                match client.ws.flush() {
-                    Ok(()) => client.flushed = true,
-                    Err(e) if ws_would_block(&e) => break,
-                    Err(_) => {
-                        conn.phase = Phase::Done;
-                        return true;
-                    }
-                }
-            }
-            let message = match client.queue.pop_front() {
-                None => break,
-                Some(Out::Message(m)) => m,
-                Some(Out::Update) => {
-                    let Some((text, last_event)) =
-                        self.state.update_for(client.sent_seq, client.sent_event)
-                    else {
-                        continue;
-                    };
-                    client.sent_seq = self.state.seq;
-                    client.sent_event = last_event;
-                    Message::Text(text.into())
-                }
-            };
-            any = true;
-            client.flushed = false;
-            match client.ws.write(message) {
-                Ok(()) => {}
-                Err(e) if ws_would_block(&e) => {}
-                Err(_) => {
-                    conn.phase = Phase::Done;
-                    return true;
-                }
+        match write_queue(&self.state, client) {
+            Ok(wrote) => any | wrote,
+            Err(Failed) => {
+                conn.phase = Phase::Done;
+                true
             }
         }
-        any
     }
 
     /// Handles one text message of a client; returns an immediate reply.
@@ -1137,60 +1102,144 @@ fn write_pending(conn: &mut Conn, now: Instant) -> bool {
     true
 }
 
-/// Closes a WebSocket client with a close frame: the frame goes after
-/// whatever was already queued for the client, and is written in later
-/// turns if the socket does not take it at once ([`flush_ws_close`]).
-/// Dropping the socket at once would lose it: closing a TCP socket with
-/// unread input (the rest of an oversized message) sends a reset, which
-/// discards what was not yet sent, and on some systems what the client has
-/// received and not yet read.
-fn start_ws_close(conn: &mut Conn, code: CloseCode, reason: &'static str, now: Instant) {
-    let Phase::Ws(mut client) = std::mem::replace(&mut conn.phase, Phase::Done) else {
-        return;
-    };
-    match client.ws.close(Some(CloseFrame {
-        code,
-        reason: reason.into(),
-    })) {
-        Ok(()) => ws_closed(conn, client, now),
-        Err(e) if ws_would_block(&e) => {
-            conn.phase = Phase::WsClosing {
-                client,
-                deadline: now + CLOSE_TIMEOUT,
+/// The connection failed (or the client ended it): drop it.
+struct Failed;
+
+/// Writes what the socket takes of `client`'s queue, each message once the
+/// one before it is flushed, so that a slow client holds at most one message
+/// in the WebSocket's write buffer. An update is composed, from `state`, as it is
+/// written. Returns whether anything was written.
+fn write_queue(state: &State, client: &mut WsClient) -> Result<bool, Failed> {
+    let mut any = false;
+    loop {
+        if !client.flushed {
+            match client.ws.flush() {
+                Ok(()) => client.flushed = true,
+                Err(e) if ws_would_block(&e) => return Ok(any),
+                Err(_) => return Err(Failed),
             }
         }
-        Err(_) => {}
+        let message = match client.queue.pop_front() {
+            None => return Ok(any),
+            Some(Out::Message(m)) => m,
+            Some(Out::Update) => {
+                let Some((text, last_event)) = state.update_for(client.sent_seq, client.sent_event)
+                else {
+                    continue;
+                };
+                client.sent_seq = state.seq;
+                client.sent_event = last_event;
+                Message::Text(text.into())
+            }
+        };
+        any = true;
+        client.flushed = false;
+        match client.ws.write(message) {
+            Ok(()) => {}
+            // The message waits in the WebSocket's write buffer.
+            Err(e) if ws_would_block(&e) => {}
+            Err(_) => return Err(Failed),
+        }
     }
 }
 
-/// Writes more of a close frame being sent; gives up after
-/// [`CLOSE_TIMEOUT`]. What the client sends meanwhile is read and
+/// Closes a WebSocket client with a close frame. What was already queued
+/// for it (updates, command results) goes out first, so that the page
+/// shows the last state and answers it was sent; nothing more is queued
+/// once closing starts, and [`CLOSE_TIMEOUT`] bounds the whole, so a client
+/// that does not read cannot hold the connection. What the socket does not
+/// take at once is written in later turns ([`flush_ws_close`]). Dropping
+/// the socket at once would lose the frame: closing a TCP socket with unread
+/// input (the rest of an oversized message) sends a reset, which discards
+/// what was not yet sent, and on some systems what the client has received
+/// and not yet read.
+fn start_ws_close(
+    state: &State,
+    conn: &mut Conn,
+    code: CloseCode,
+    reason: &'static str,
+    now: Instant,
+) {
+    let Phase::Ws(client) = std::mem::replace(&mut conn.phase, Phase::Done) else {
+        return;
+    };
+    conn.phase = Phase::WsClosing {
+        client,
+        close: Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        }),
+        deadline: now + CLOSE_TIMEOUT,
+    };
+    flush_ws_close(state, conn, now);
+}
+
+/// Writes more of a closing client's queue, then of its close frame; gives
+/// up after [`CLOSE_TIMEOUT`]. What the client sends meanwhile is read and
 /// discarded, so that a client still writing is not stuck (and does not
 /// keep us stuck). Returns whether anything happened.
-fn flush_ws_close(conn: &mut Conn, now: Instant) -> bool {
-    let Phase::WsClosing { client, deadline } = &mut conn.phase else {
+fn flush_ws_close(state: &State, conn: &mut Conn, now: Instant) -> bool {
+    let Phase::WsClosing {
+        client,
+        close,
+        deadline,
+    } = &mut conn.phase
+    else {
         return false;
     };
-    let mut buf = [0u8; 4096];
-    for _ in 0..WS_READS_PER_TURN {
-        if !matches!(client.ws.get_mut().read(&mut buf), Ok(n) if n > 0) {
-            break;
+    // The peer closing its side does not stop us: the frames can still go.
+    let _ = discard_input(client.ws.get_mut());
+    let mut any = false;
+    if close.is_some() {
+        match write_queue(state, client) {
+            Ok(wrote) => any = wrote,
+            Err(Failed) => {
+                conn.phase = Phase::Done;
+                return true;
+            }
         }
     }
-    match client.ws.flush() {
-        Err(e) if ws_would_block(&e) => {
-            if now < *deadline {
-                return false;
-            }
-            conn.phase = Phase::Done;
-        }
-        Ok(()) => {
+    // `None`: the queue is still being written, the frame waits.
+    let written = if close.is_none() {
+        Some(client.ws.flush())
+    } else if client.queue.is_empty() && client.flushed {
+        any = true;
+        Some(client.ws.close(close.take()))
+    } else {
+        None
+    };
+    match written {
+        Some(Ok(())) => {
             if let Phase::WsClosing { client, .. } = std::mem::replace(&mut conn.phase, Phase::Done)
             {
                 ws_closed(conn, client, now);
             }
         }
-        Err(_) => conn.phase = Phase::Done,
+        Some(Err(e)) if !ws_would_block(&e) => conn.phase = Phase::Done,
+        _ => {
+            if now < *deadline {
+                return any;
+            }
+            conn.phase = Phase::Done;
+        }
+    }
+    true
+}
+
+/// Reads and discards what the peer sends on a connection we are closing,
+/// so that a peer still writing is not stuck and our close is not turned
+/// into a reset by unread input. Bounded per turn: a peer that keeps sending
+/// must not hold the server thread (and every other client). Returns false
+/// once the peer has closed its side or the connection failed.
+fn discard_input(stream: &mut TcpStream) -> bool {
+    let mut buf = [0u8; 4096];
+    for _ in 0..DISCARD_READS_PER_TURN {
+        match stream.read(&mut buf) {
+            Ok(0) => return false,
+            Ok(_) => {}
+            Err(e) if would_block(&e) => break,
+            Err(_) => return false,
+        }
     }
     true
 }
@@ -1231,4 +1280,90 @@ fn become_ws(conn: &mut Conn, first: VecDeque<Out>) {
         last_message: now,
         last_ping: now,
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{LevelDesc, StreamingManager, StreamingSource, Vec3};
+    use crate::dashboard::snapshot::Collector;
+
+    /// A state that has absorbed one snapshot, so that updates have content.
+    fn state_with_a_snapshot() -> State {
+        let mut m = StreamingManager::default();
+        m.register_level(&LevelDesc::new("Forest")).unwrap();
+        m.update(&[StreamingSource::at(Vec3::new(0.0, 0.0, 0.0))], 0.1)
+            .unwrap();
+        let mut collector = Collector::default();
+        assert!(collector.step(&m, None, Box::default));
+        let (snap, _) = collector.finish(&m);
+        let mut state = State::new();
+        state.take_names(&snap);
+        state.absorb(&snap, &ServerCounters::default());
+        state
+    }
+
+    /// Our side of a WebSocket client over loopback, with `queue` waiting
+    /// for it, and the client's side.
+    fn ws_pair(queue: VecDeque<Out>) -> (Conn, WebSocket<TcpStream>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let peer = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (ours, _) = listener.accept().unwrap();
+        ours.set_nonblocking(true).unwrap();
+        let now = Instant::now();
+        let client = WsClient {
+            ws: WebSocket::from_raw_socket(ours, Role::Server, Some(ws_config())),
+            queue,
+            sent_seq: 0,
+            sent_event: 0,
+            flushed: true,
+            last_message: now,
+            last_ping: now,
+        };
+        let conn = Conn {
+            id: 1,
+            stream: None,
+            phase: Phase::Ws(Box::new(client)),
+            accepted: now,
+            host: None,
+        };
+        (conn, WebSocket::from_raw_socket(peer, Role::Client, None))
+    }
+
+    #[test]
+    fn a_closed_client_gets_what_was_queued_before_the_close_frame() {
+        let state = state_with_a_snapshot();
+        let queue = VecDeque::from([Out::Update, Out::Message(Message::Text("result".into()))]);
+        let (mut conn, mut peer) = ws_pair(queue);
+        let now = Instant::now();
+        start_ws_close(&state, &mut conn, CloseCode::Policy, "idle", now);
+        // Loopback takes these few bytes at once; more turns are allowed,
+        // all at `now`, so the close deadline cannot pass.
+        for _ in 0..100 {
+            if !matches!(conn.phase, Phase::WsClosing { .. }) {
+                break;
+            }
+            flush_ws_close(&state, &mut conn, now);
+        }
+        // The close frame is written and our side is ended.
+        assert!(matches!(conn.phase, Phase::Linger(_)));
+
+        // Only a safety net against hanging: everything is already sent.
+        peer.get_mut()
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let update = peer.read().unwrap();
+        assert!(update
+            .to_text()
+            .unwrap()
+            .starts_with("{\"type\":\"update\""));
+        assert_eq!(peer.read().unwrap(), Message::Text("result".into()));
+        match peer.read().unwrap() {
+            Message::Close(Some(frame)) => {
+                assert_eq!(frame.code, CloseCode::Policy);
+                assert_eq!(frame.reason.as_str(), "idle");
+            }
+            other => panic!("expected the close frame, got {other:?}"),
+        }
+    }
 }

@@ -10,6 +10,7 @@
 //! they travel in their own small part instead of churning `levels` and
 //! `volumes`.
 
+use std::cell::OnceCell;
 use std::collections::VecDeque;
 use std::time::Instant;
 
@@ -18,7 +19,7 @@ use serde_json::{json, Map, Value};
 use crate::core::lod::LodLevel;
 use crate::core::memory::MemoryState;
 use crate::core::occlusion::CullingRating;
-use crate::core::profiler::ProfilingMetric;
+use crate::core::profiler::{MetricStats, ProfilingMetric};
 use crate::core::{Event, StreamingState};
 
 use super::snapshot::{BudgetRow, Snapshot, VolumeRow};
@@ -26,6 +27,7 @@ use crate::core::loading_screen::LoadingScreen;
 use crate::core::manager::LevelStatus;
 use crate::core::occlusion::{OcclusionData, OcclusionTotals};
 use crate::core::volume::nearest_gap;
+use crate::export::prometheus::Figures;
 
 /// Events kept for clients that connect later.
 pub(crate) const EVENT_HISTORY: usize = 500;
@@ -85,54 +87,26 @@ impl Window {
         }
     }
 
-    /// Same statistics as the profiler (nearest-rank percentiles).
-    fn stats(&self) -> WindowStats {
-        let n = self.values.len();
-        if n == 0 {
-            return WindowStats::default();
-        }
-        let mut sorted: Vec<f64> = self.values.iter().copied().collect();
-        sorted.sort_unstable_by(f64::total_cmp);
-        let rank = |p: usize| sorted[((p * n).div_ceil(100)).clamp(1, n) - 1];
-        WindowStats {
-            count: n,
-            min: sorted[0],
-            max: sorted[n - 1],
-            mean: sorted.iter().sum::<f64>() / n as f64,
-            p50: rank(50),
-            p95: rank(95),
-            p99: rank(99),
-            latest: self.values.back().copied().unwrap_or(0.0),
-        }
+    /// Statistics of the window, computed as the profiler computes its own.
+    fn stats(&self) -> MetricStats {
+        let latest = self.values.back().copied().unwrap_or(0.0);
+        MetricStats::of_window(self.values.iter().copied(), latest, &mut Vec::new())
     }
 }
 
-/// Statistics of one [`Window`] (all 0 when it is empty).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct WindowStats {
-    pub(crate) count: usize,
-    pub(crate) min: f64,
-    pub(crate) max: f64,
-    pub(crate) mean: f64,
-    pub(crate) p50: f64,
-    pub(crate) p95: f64,
-    pub(crate) p99: f64,
-    pub(crate) latest: f64,
-}
-
-impl WindowStats {
-    fn json(&self) -> Value {
-        json!({
-            "count": self.count,
-            "min": self.min,
-            "max": self.max,
-            "mean": self.mean,
-            "p50": self.p50,
-            "p95": self.p95,
-            "p99": self.p99,
-            "latest": self.latest,
-        })
-    }
+/// The window figures of `stats` as the page shows them (the lifetime ones
+/// come from the snapshot, not from the dashboard's window).
+fn window_json(stats: &MetricStats) -> Value {
+    json!({
+        "count": stats.count,
+        "min": stats.min,
+        "max": stats.max,
+        "mean": stats.mean,
+        "p50": stats.p50,
+        "p95": stats.p95,
+        "p99": stats.p99,
+        "latest": stats.latest,
+    })
 }
 
 /// One entry of the event log.
@@ -150,8 +124,13 @@ pub(crate) struct State {
     /// Sequence number of the latest absorbed snapshot (0: none yet).
     pub(crate) seq: u64,
     pub(crate) published_at: Option<Instant>,
-    /// The `/metrics` text of the latest snapshot.
-    pub(crate) prometheus: Option<String>,
+    /// What `/metrics` shows of the latest snapshot, with the server's
+    /// counters as they were when it was absorbed.
+    metrics: Option<(Figures, ServerCounters)>,
+    /// The `/metrics` text of `metrics`, rendered on the first request after
+    /// each snapshot rather than for every snapshot: most sessions never
+    /// scrape, and the snapshots come many times a second.
+    metrics_text: OnceCell<String>,
     events: VecDeque<LoggedEvent>,
     next_event_seq: u64,
     level_names: std::sync::Arc<Vec<String>>,
@@ -189,19 +168,14 @@ fn level_name(names: &[String], id: u32) -> Value {
         .map_or(Value::Null, |n| Value::String(n.clone()))
 }
 
-fn state_counts(levels: &[LevelStatus]) -> Value {
-    let mut counts = Map::new();
-    for s in [
-        StreamingState::Unloaded,
-        StreamingState::Loading,
-        StreamingState::Loaded,
-        StreamingState::Active,
-        StreamingState::Unloading,
-        StreamingState::Hidden,
-    ] {
-        let n = levels.iter().filter(|l| l.state == s).count();
-        counts.insert(s.name().to_string(), json!(n));
-    }
+/// Levels per state (a [`StreamingState::tally`]) as a JSON object keyed by
+/// state name.
+fn state_counts(by_state: [usize; StreamingState::COUNT]) -> Value {
+    let counts: Map<String, Value> = StreamingState::ALL
+        .iter()
+        .zip(by_state)
+        .map(|(s, n)| (s.name().to_string(), json!(n)))
+        .collect();
     Value::Object(counts)
 }
 
@@ -213,7 +187,8 @@ impl State {
             parts: None,
             seq: 0,
             published_at: None,
-            prometheus: None,
+            metrics: None,
+            metrics_text: OnceCell::new(),
             events: VecDeque::new(),
             next_event_seq: 1,
             level_names: Default::default(),
@@ -251,6 +226,16 @@ impl State {
     pub(crate) fn part(&self, name: &str) -> Option<&str> {
         let index = PARTS.iter().position(|p| *p == name)?;
         self.parts.as_ref().map(|p| p[index].api.as_str())
+    }
+
+    /// The `/metrics` text of the latest snapshot, if one arrived; rendered
+    /// here on the first call after the snapshot.
+    pub(crate) fn prometheus(&self) -> Option<&str> {
+        let (figures, extra) = self.metrics.as_ref()?;
+        Some(
+            self.metrics_text
+                .get_or_init(|| super::metrics::exposition(figures, extra)),
+        )
     }
 
     /// The whole state (API form) as one JSON object.
@@ -499,6 +484,7 @@ impl State {
         let gave_up = levels.iter().filter(|l| l.gave_up).count();
         let failing = levels.iter().filter(|l| l.failures > 0).count();
         let frame_stats = self.windows[ProfilingMetric::FrameTime as usize].stats();
+        let levels_by_state = StreamingState::tally(levels.iter().map(|l| l.state));
 
         let health = json!({
             "streaming": if gave_up > 0 { "CRITICAL" } else if failing > 0 || !snap.streaming_complete { "WARNING" } else { "OK" },
@@ -518,14 +504,14 @@ impl State {
             "outstanding_requests": snap.outstanding_requests,
             "requests_issued": snap.requests_issued,
             "level_count": levels.len(),
-            "level_states": state_counts(levels),
+            "level_states": state_counts(levels_by_state),
             "volume_count": volumes.len(),
             "active_volumes": volumes.iter().filter(|v| v.enabled && v.wants).count(),
             "enabled_volumes": volumes.iter().filter(|v| v.enabled).count(),
             "source_count": snap.sources.len(),
             "memory_used_mb": used,
             "memory_total_mb": total,
-            "frame_time": frame_stats.json(),
+            "frame_time": window_json(&frame_stats),
             "target_frame_time_ms": snap.target_frame_time_ms,
             "performance_warning": snap.performance_warning,
             "health": health,
@@ -651,7 +637,7 @@ impl State {
 
         let mut stats = Map::new();
         for metric in ProfilingMetric::ALL {
-            let mut s = self.windows[metric as usize].stats().json();
+            let mut s = window_json(&self.windows[metric as usize].stats());
             if let Value::Object(m) = &mut s {
                 m.insert("unit".into(), json!(metric.unit()));
                 m.insert(
@@ -796,8 +782,10 @@ impl State {
                 }
             })
             .collect();
-        let figures = super::metrics::figures(snap, kept, levels, volume_count, &frame_stats);
-        self.prometheus = Some(super::metrics::exposition(&figures, extra));
+        let figures =
+            super::metrics::figures(snap, kept, levels_by_state, volume_count, &frame_stats);
+        self.metrics = Some((figures, *extra));
+        self.metrics_text = OnceCell::new();
         self.parts = Some(parts);
     }
 }
@@ -819,4 +807,66 @@ pub(crate) struct ServerCounters {
     pub(crate) updates_dropped: u64,
     pub(crate) events_dropped: u64,
     pub(crate) update_rate_hz: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::profiler::{Profiler, ProfilerConfig};
+
+    #[test]
+    fn the_window_has_the_profilers_statistics_after_it_wraps() {
+        let config = ProfilerConfig {
+            window_size: 8,
+            ..ProfilerConfig::default()
+        };
+        let mut profiler = Profiler::new(config).unwrap();
+        let mut window = Window::default();
+        let samples: Vec<f64> = (0..13).map(|i| f64::from((i * 7) % 11)).collect();
+        for &v in &samples {
+            profiler
+                .record_metric(ProfilingMetric::DrawCalls, v)
+                .unwrap();
+        }
+        window.push_all(&samples, false, 8);
+        let expected = MetricStats {
+            lifetime_count: 0,
+            lifetime_mean: 0.0,
+            ..profiler.get_metric_stats(ProfilingMetric::DrawCalls)
+        };
+        assert_eq!(window.stats(), expected);
+        assert_eq!(expected.count, 8);
+        assert_eq!(expected.latest, samples[12]);
+    }
+
+    #[test]
+    fn metrics_text_is_rendered_on_request_from_the_latest_snapshot() {
+        use super::super::snapshot::Collector;
+        use crate::core::{LevelDesc, StreamingManager, StreamingSource, Vec3};
+
+        let mut m = StreamingManager::default();
+        m.register_level(&LevelDesc::new("Forest")).unwrap();
+        let mut collector = Collector::default();
+        let mut state = State::new();
+        assert_eq!(state.prometheus(), None);
+        let counters = ServerCounters {
+            clients: 3,
+            ..ServerCounters::default()
+        };
+        for frame in 1..=2 {
+            m.update(&[StreamingSource::at(Vec3::new(0.0, 0.0, 0.0))], 0.1)
+                .unwrap();
+            assert!(collector.step(&m, None, Box::default));
+            let (snap, mark) = collector.finish(&m);
+            collector.commit(mark);
+            state.take_names(&snap);
+            state.absorb(&snap, &counters);
+            // Absorbing renders nothing; the first request does.
+            assert!(state.metrics_text.get().is_none());
+            let text = state.prometheus().unwrap().to_string();
+            assert!(text.contains(&format!("\nlsm_frames_total {frame}\n")));
+            assert!(text.contains("\nlsm_dashboard_clients 3\n"));
+            assert_eq!(state.prometheus(), Some(text.as_str()));
+        }
+    }
 }

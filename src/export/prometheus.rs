@@ -28,15 +28,6 @@ use crate::core::{RequestKind, StreamingManager, StreamingState};
 /// Content type to serve [`render`]'s output with.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
-const STATES: [StreamingState; 6] = [
-    StreamingState::Unloaded,
-    StreamingState::Loading,
-    StreamingState::Loaded,
-    StreamingState::Active,
-    StreamingState::Unloading,
-    StreamingState::Hidden,
-];
-
 /// A sample value as Prometheus writes it (`+Inf`, `-Inf`, `NaN`).
 fn value(v: f64) -> String {
     if v.is_nan() {
@@ -101,7 +92,7 @@ pub struct Figures {
     /// Game time seen through the frame updates, seconds.
     pub game_time_seconds: f64,
     /// Levels per streaming state, indexed by `StreamingState as usize`.
-    pub levels_by_state: [usize; 6],
+    pub levels_by_state: [usize; StreamingState::COUNT],
     /// Streaming sources of the last update.
     pub streaming_sources: usize,
     /// Live streaming volumes.
@@ -131,10 +122,7 @@ pub struct Figures {
 impl Figures {
     /// The figures of `manager` now.
     pub fn of(manager: &StreamingManager) -> Figures {
-        let mut levels_by_state = [0usize; 6];
-        for level in manager.levels() {
-            levels_by_state[level.state as usize] += 1;
-        }
+        let levels_by_state = StreamingState::tally(manager.levels().map(|l| l.state));
         let profiler = manager.profiler();
         let frame = profiler.get_metric_stats(ProfilingMetric::FrameTime);
         Figures {
@@ -231,7 +219,7 @@ impl Writer {
         w.sample("lsm_game_time_seconds", &[], f.game_time_seconds);
 
         w.family("lsm_levels", "gauge", "Levels by streaming state.");
-        for state in STATES {
+        for state in StreamingState::ALL {
             w.sample(
                 "lsm_levels",
                 &[("state", state.name())],

@@ -69,6 +69,21 @@ pub struct StateCounts {
     pub hidden: usize,
 }
 
+impl From<[usize; StreamingState::COUNT]> for StateCounts {
+    /// From counts indexed by `state as usize` ([`StreamingState::tally`]).
+    fn from(by_state: [usize; StreamingState::COUNT]) -> Self {
+        let [unloaded, loading, loaded, active, unloading, hidden] = by_state;
+        StateCounts {
+            unloaded,
+            loading,
+            loaded,
+            active,
+            unloading,
+            hidden,
+        }
+    }
+}
+
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PerformanceReport {
@@ -118,17 +133,7 @@ impl StreamingManager {
                 LevelReport { info, current_lod }
             })
             .collect();
-        let mut counts = StateCounts::default();
-        for level in &levels {
-            *match level.info.state {
-                StreamingState::Unloaded => &mut counts.unloaded,
-                StreamingState::Loading => &mut counts.loading,
-                StreamingState::Loaded => &mut counts.loaded,
-                StreamingState::Active => &mut counts.active,
-                StreamingState::Unloading => &mut counts.unloading,
-                StreamingState::Hidden => &mut counts.hidden,
-            } += 1;
-        }
+        let counts = StateCounts::from(StreamingState::tally(levels.iter().map(|l| l.info.state)));
         PerformanceReport {
             version: crate::VERSION,
             frame: self.frame,
