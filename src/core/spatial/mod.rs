@@ -221,6 +221,45 @@ struct SlotState {
     touched: bool,
 }
 
+/// One bit per slot (an eighth of a byte a volume, where a byte per slot
+/// would be a visible share of the index's memory).
+#[derive(Clone, Debug, Default)]
+struct SlotBits {
+    words: Vec<u64>,
+}
+
+impl SlotBits {
+    fn with_len(n: usize) -> Self {
+        SlotBits {
+            words: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    /// Room for `n` slots (new ones clear).
+    fn grow_to(&mut self, n: usize) {
+        let words = n.div_ceil(64);
+        if words > self.words.len() {
+            self.words.resize(words, 0);
+        }
+    }
+
+    fn set(&mut self, slot: u32) {
+        self.words[slot as usize / 64] |= 1 << (slot % 64);
+    }
+
+    fn clear(&mut self, slot: u32) {
+        self.words[slot as usize / 64] &= !(1 << (slot % 64));
+    }
+
+    fn get(&self, slot: u32) -> bool {
+        self.words[slot as usize / 64] & (1 << (slot % 64)) != 0
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.words.capacity() * 8
+    }
+}
+
 /// Adds `sign` times a zone's contribution to a slot's counts; marks the
 /// slot for a decision.
 fn contribute(states: &mut [SlotState], touched: &mut Vec<u32>, slot: u32, zone: u8, sign: i32) {
@@ -269,9 +308,9 @@ pub struct WantingIndex {
     /// Volume id per slot.
     ids: Vec<u32>,
     states: Vec<SlotState>,
-    /// Per slot, while a source refreshes its near set: 1 for a volume in
-    /// it. Zero between anchorings.
-    marks: Vec<u8>,
+    /// Per slot, while a source refreshes its near set: set for a volume in
+    /// it. Clear between anchorings.
+    marks: SlotBits,
     /// Slot per volume id (NIL: not in the index).
     slot_of: Vec<u32>,
     free_slots: Vec<u32>,
@@ -318,7 +357,7 @@ impl WantingIndex {
             run_slots: 0,
             ids: Vec::new(),
             states: Vec::new(),
-            marks: Vec::new(),
+            marks: SlotBits::default(),
             slot_of: Vec::new(),
             free_slots: Vec::new(),
             trackers: Vec::new(),
@@ -428,7 +467,7 @@ impl WantingIndex {
             };
             n
         ];
-        index.marks = vec![0; n];
+        index.marks = SlotBits::with_len(n);
         // Dense lists are runs of consecutive slots; the geometry's mirror
         // is filled in slot order (sequential writes).
         let geoms = &mut index.geoms;
@@ -622,7 +661,7 @@ impl WantingIndex {
             + self.slot_of.capacity() * 4
             + self.free_slots.capacity() * 4
             + self.states.capacity() * std::mem::size_of::<SlotState>()
-            + self.marks.capacity()
+            + self.marks.memory_bytes()
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
             + self.flags.capacity()
@@ -660,7 +699,7 @@ impl WantingIndex {
                 self.geoms.push(g);
                 self.ids.push(id);
                 self.states.push(SlotState::default());
-                self.marks.push(0);
+                self.marks.grow_to(self.geoms.len());
                 (self.geoms.len() - 1) as u32
             }
         };

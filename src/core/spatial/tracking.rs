@@ -120,7 +120,6 @@ impl WantingIndex {
     /// their volumes are in the set, and a lane is only dropped when it
     /// surely cannot reach the new anchor.
     fn refresh_near_set(&mut self, t: usize, previous: &SourceShape) {
-        const PRESENT: u8 = 1;
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
@@ -139,7 +138,7 @@ impl WantingIndex {
             tracker.lanes.swap_remove(i);
         }
         for (_, slot, _) in tracker.lanes.entries() {
-            marks[slot as usize] = PRESENT;
+            marks.set(slot);
         }
         let mut found = std::mem::take(&mut self.found);
         found.clear();
@@ -152,7 +151,7 @@ impl WantingIndex {
             &mut found,
         );
         self.flags = flags;
-        found.retain(|slot| marks[slot as usize] == 0);
+        found.retain(|slot| !marks.get(slot));
         let shape = tracker.shape;
         let rel = RelShape::new(&shape, &origin);
         let frame = tracker.frame;
@@ -164,7 +163,7 @@ impl WantingIndex {
             if i >= added {
                 contribute(&mut self.states, &mut self.touched, slot, zone, 1);
             }
-            marks[slot as usize] = 0;
+            marks.clear(slot);
         }
         self.marks = marks;
         self.pending = list;
