@@ -714,7 +714,7 @@ impl WantingIndex {
             // Sources whose near set it belongs in start tracking it now.
             let margin = self.margin;
             for t in &mut self.trackers {
-                if t.finite && t.reaches(g, margin) {
+                if t.finite() && t.reaches(g, margin) {
                     let lane = t.lane(slot, g);
                     t.lanes.push(&lane);
                     contribute(&mut self.states, &mut self.touched, slot, lane.zone, 1);
@@ -819,7 +819,7 @@ impl WantingIndex {
                 continue;
             }
             tracker.shape = *shape;
-            if !tracker.finite || !shape.is_finite() || !tracker.anchor_holds(self.margin) {
+            if !tracker.finite() || !shape.is_finite() || !tracker.anchor_holds(self.margin) {
                 self.anchor(t);
                 anchored += 1;
             } else {

@@ -654,10 +654,9 @@ pub(super) struct Tracker {
     /// it the shape may get before the lanes are rebuilt around a new origin
     /// (their tolerances assume it).
     pub(super) frame: LaneFrame,
-    /// Whether the lanes were built for the current origin (false: none yet).
+    /// Whether the lanes were built for the current origin (false: none yet,
+    /// or the last anchor was not finite).
     pub(super) has_origin: bool,
-    /// False when the shape is not finite: it tracks (and wants) nothing.
-    pub(super) finite: bool,
     pub(super) lanes: NearSet,
 }
 
@@ -668,9 +667,14 @@ impl Tracker {
             anchor: shape,
             frame: LaneFrame::new(shape.start, 0.0, 0.0),
             has_origin: false,
-            finite: false,
             lanes: NearSet::default(),
         }
+    }
+
+    /// False when the anchor is not finite: the source tracks (and wants)
+    /// nothing.
+    pub(super) fn finite(&self) -> bool {
+        self.anchor.is_finite()
     }
 
     /// Whether a volume belongs in the near set of the current anchor (the

@@ -22,7 +22,6 @@ impl WantingIndex {
         let shape = tracker.shape;
         let previous = tracker.anchor;
         tracker.anchor = shape;
-        tracker.finite = shape.is_finite();
         let length = shape.length();
         let from_origin = shape.start.distance(&tracker.frame.origin);
         // A jump past the reach of the old near set (a teleport) shares no
@@ -30,7 +29,7 @@ impl WantingIndex {
         // than dropping them one by one.
         let jumped = shape.start.distance(&previous.start) > self.max_reach + 2.0 * margin;
         let keep_origin = tracker.has_origin
-            && tracker.finite
+            && tracker.finite()
             && !jumped
             && from_origin <= ORIGIN_RANGE
             && from_origin + length + 2.0 * margin <= tracker.frame.extent;
@@ -40,7 +39,7 @@ impl WantingIndex {
         } else {
             let extent = ORIGIN_RANGE + 2.0 * (length + 2.0 * margin);
             tracker.frame = LaneFrame::new(shape.start, extent, self.cell_size);
-            tracker.has_origin = tracker.finite;
+            tracker.has_origin = tracker.finite();
             self.rebuild_near_set(t);
         }
         // Steady state allocates nothing: keep room to grow.
@@ -189,7 +188,7 @@ impl WantingIndex {
         }
         old.clear();
         self.spare_lanes = old;
-        if tracker.finite {
+        if tracker.finite() {
             let shape = tracker.shape;
             let rel = RelShape::new(&shape, &tracker.frame.origin);
             let mut found = std::mem::take(&mut self.found);
