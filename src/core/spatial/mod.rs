@@ -272,6 +272,13 @@ fn contribute(states: &mut [SlotState], touched: &mut Vec<u32>, slot: u32, zone:
         BAND => s.in_unload = s.in_unload.wrapping_add_signed(sign),
         _ => return,
     }
+    touch(states, touched, slot);
+}
+
+/// Marks a slot for a decision at the end of the update (once).
+#[inline(always)]
+fn touch(states: &mut [SlotState], touched: &mut Vec<u32>, slot: u32) {
+    let s = &mut states[slot as usize];
     if !s.touched {
         s.touched = true;
         touched.push(slot);
@@ -595,10 +602,8 @@ impl WantingIndex {
             let slot = fresh.slot_of[id as usize];
             let state = &mut fresh.states[slot as usize];
             state.wants = old.wants;
-            // (`fresh` has no sources yet: nothing in it is touched.)
             if old.touched {
-                state.touched = true;
-                fresh.touched.push(slot);
+                touch(&mut fresh.states, &mut fresh.touched, slot);
             }
         }
         // The sources, anchored afresh: their counts are those of the same
@@ -721,11 +726,7 @@ impl WantingIndex {
                 }
             }
         }
-        let s = &mut self.states[slot as usize];
-        if !s.touched {
-            s.touched = true;
-            self.touched.push(slot);
-        }
+        touch(&mut self.states, &mut self.touched, slot);
         self.inserted_since_build += 1;
         self.maybe_compact();
     }
