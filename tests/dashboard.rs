@@ -753,10 +753,17 @@ fn the_close_frame_of_an_oversized_message_comes_after_the_queued_updates() {
     assert_eq!(get(game.port, "/api/status").status, 200);
     let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
     // The server writes the update in the turn it writes the hello, before
-    // it reads from us again. Not reading for a while: it writes what the
-    // socket takes and keeps the rest.
+    // it reads from us again: it writes what the socket takes and keeps the
+    // rest while we do not read. The update's first bytes waiting on our
+    // socket show that it is under way (ws_connect's read timeout bounds
+    // the wait).
     next_of_type(&mut ws, "hello");
-    std::thread::sleep(Duration::from_millis(300));
+    let mut first = [0u8; 1];
+    let waiting = ws.get_ref().peek(&mut first);
+    assert!(
+        waiting.as_ref().is_ok_and(|n| *n > 0),
+        "the update is not being written: {waiting:?}"
+    );
     let _ = ws.send(Message::Text("x".repeat(65 * 1024).into()));
     // What was queued arrives, then the close frame.
     let (code, updates) = close_code(&mut ws);

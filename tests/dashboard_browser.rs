@@ -171,6 +171,15 @@ impl Cdp {
         }
     }
 
+    /// Waits until the page has painted what it shows now: the second
+    /// animation frame starts after the first one's paint.
+    fn wait_for_paint(&mut self) {
+        let painted = self.eval(
+            "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))",
+        );
+        assert_eq!(painted, Value::Bool(true), "no animation frame");
+    }
+
     fn screenshot(&mut self, path: &Path) {
         let r = self.call("Page.captureScreenshot", json!({"format": "png"}));
         let png = base64_decode(r["data"].as_str().unwrap());
@@ -303,7 +312,7 @@ fn the_page_works_in_a_real_headless_browser() {
             tab,
         );
         page.wait_for(ready, &format!("the {tab} tab's content"));
-        std::thread::sleep(Duration::from_millis(150));
+        page.wait_for_paint();
         page.screenshot(&out.join(format!("{tab}.png")));
     }
 

@@ -339,11 +339,12 @@ fn prometheus_exposition_reports_levels_memory_frame_times_and_requests() {
         .map(|s| s.2)
         .sum();
     assert_eq!(by_state as usize, m.level_count());
-    let active = m
-        .levels()
-        .filter(|l| l.state == StreamingState::Active)
-        .count();
-    assert_eq!(get("lsm_levels", "state=\"ACTIVE\"") as usize, active);
+    // Every state, counted from the full level infos.
+    for state in StreamingState::ALL {
+        let count = m.levels().filter(|l| l.state == state).count();
+        let label = format!("state=\"{}\"", state.name());
+        assert_eq!(get("lsm_levels", &label) as usize, count, "{label}");
+    }
     for b in m.memory_budgets() {
         let label = format!("budget=\"{}\"", b.name);
         assert_eq!(

@@ -332,6 +332,40 @@ fn manual_unload_keeps_a_level_that_a_volume_wants() {
     assert_eq!(state(&m, l), StreamingState::Active);
 }
 
+/// The manual load changes no wanting here (the volume wants the level
+/// throughout), yet it must clear the give-up, count the level as missing
+/// again and issue the load at once: a host's call re-examines its level
+/// even when the wanting does not flip.
+#[test]
+fn a_manual_load_retries_a_level_a_volume_wants_after_a_give_up() {
+    let config = StreamingConfig {
+        max_load_retries: 0,
+        ..StreamingConfig::default()
+    };
+    let (mut m, l) = one_volume(config);
+    m.update(&[src(0.0)], 0.1).unwrap();
+    let mut reqs = Vec::new();
+    m.take_requests(usize::MAX, &mut reqs);
+    assert_eq!(reqs.len(), 1);
+    m.complete_request(reqs[0].id, false).unwrap();
+    assert!(m.level_info(l).unwrap().gave_up);
+    assert!(m.level_info(l).unwrap().wanted);
+    assert_eq!(m.missing_level_count(), 0);
+    m.update(&[src(0.0)], 100.0).unwrap();
+    assert_eq!(m.pending_request_count(), 0);
+
+    m.load_level("L").unwrap();
+    assert!(!m.level_info(l).unwrap().gave_up);
+    assert_eq!(m.missing_level_count(), 1);
+    let reqs = settle(&mut m);
+    assert_eq!(
+        reqs.iter().map(|r| r.kind).collect::<Vec<_>>(),
+        [RequestKind::Load, RequestKind::MakeVisible]
+    );
+    assert_eq!(state(&m, l), StreamingState::Active);
+    assert!(m.is_streaming_complete());
+}
+
 #[test]
 fn hide_and_show_by_hand() {
     let (mut m, l) = one_volume(StreamingConfig::default());

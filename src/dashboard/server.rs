@@ -266,13 +266,7 @@ impl Server {
             }
         }
         for conn in &mut self.conns {
-            if let Phase::Ws(client) = &mut conn.phase {
-                let _ = client.ws.close(Some(CloseFrame {
-                    code: CloseCode::Away,
-                    reason: "dashboard stopped".into(),
-                }));
-                let _ = client.ws.flush();
-            }
+            close_at_shutdown(&self.state, conn);
         }
     }
 
@@ -1226,6 +1220,37 @@ fn flush_ws_close(state: &State, conn: &mut Conn, now: Instant) -> bool {
     true
 }
 
+/// Closes a WebSocket client as the server stops, in one pass that never
+/// waits: what its socket takes at once of its queue, then the close frame
+/// ("going away", or the frame it was already being closed with). Unlike
+/// [`start_ws_close`], there is no [`CLOSE_TIMEOUT`] to finish in later
+/// turns: the game thread joins this thread when it drops the server, and
+/// must not wait on a client that does not read. A client whose socket is
+/// full loses the rest of its queue, which is left out (never cut), so the
+/// messages it does get are whole and in order.
+fn close_at_shutdown(state: &State, conn: &mut Conn) {
+    let (client, close) = match &mut conn.phase {
+        Phase::Ws(client) => (
+            client,
+            Some(CloseFrame {
+                code: CloseCode::Away,
+                reason: "dashboard stopped".into(),
+            }),
+        ),
+        Phase::WsClosing { client, close, .. } => (client, close.take()),
+        _ => return,
+    };
+    if close.is_some() && write_queue(state, client).is_err() {
+        return;
+    }
+    // Queued after whatever the WebSocket still buffers, which it writes
+    // first; `None`: the frame is already there.
+    let _ = match close {
+        Some(frame) => client.ws.close(Some(frame)),
+        None => client.ws.flush(),
+    };
+}
+
 /// Reads and discards what the peer sends on a connection we are closing,
 /// so that a peer still writing is not stuck and our close is not turned
 /// into a reset by unread input. Bounded per turn: a peer that keeps sending
@@ -1347,7 +1372,15 @@ mod tests {
         }
         // The close frame is written and our side is ended.
         assert!(matches!(conn.phase, Phase::Linger(_)));
+        let frame = queue_then_close(&mut peer);
+        assert_eq!(frame.code, CloseCode::Policy);
+        assert_eq!(frame.reason.as_str(), "idle");
+    }
 
+    /// Reads what [`ws_pair`]'s peer gets when the queue of the tests (an
+    /// update, then the message "result") went before the close frame, and
+    /// returns that frame.
+    fn queue_then_close(peer: &mut WebSocket<TcpStream>) -> CloseFrame {
         // Only a safety net against hanging: everything is already sent.
         peer.get_mut()
             .set_read_timeout(Some(Duration::from_secs(10)))
@@ -1359,11 +1392,41 @@ mod tests {
             .starts_with("{\"type\":\"update\""));
         assert_eq!(peer.read().unwrap(), Message::Text("result".into()));
         match peer.read().unwrap() {
-            Message::Close(Some(frame)) => {
-                assert_eq!(frame.code, CloseCode::Policy);
-                assert_eq!(frame.reason.as_str(), "idle");
-            }
+            Message::Close(Some(frame)) => frame,
             other => panic!("expected the close frame, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn at_shutdown_a_client_gets_what_was_queued_before_the_close_frame() {
+        let state = state_with_a_snapshot();
+        let queue = VecDeque::from([Out::Update, Out::Message(Message::Text("result".into()))]);
+        let (mut conn, mut peer) = ws_pair(queue);
+        // Loopback takes these few bytes at once: one pass sends them all.
+        close_at_shutdown(&state, &mut conn);
+        let frame = queue_then_close(&mut peer);
+        assert_eq!(frame.code, CloseCode::Away);
+        assert_eq!(frame.reason.as_str(), "dashboard stopped");
+    }
+
+    #[test]
+    fn at_shutdown_a_client_being_closed_gets_its_own_close_frame() {
+        let state = state_with_a_snapshot();
+        let queue = VecDeque::from([Out::Update, Out::Message(Message::Text("result".into()))]);
+        let (mut conn, mut peer) = ws_pair(queue);
+        // As if the close had started and no turn had written the queue yet.
+        let Phase::Ws(client) = std::mem::replace(&mut conn.phase, Phase::Done) else {
+            unreachable!("ws_pair makes a WebSocket client");
+        };
+        conn.phase = Phase::WsClosing {
+            client,
+            close: Some(CloseFrame {
+                code: CloseCode::Size,
+                reason: "message over 64 KiB".into(),
+            }),
+            deadline: Instant::now() + CLOSE_TIMEOUT,
+        };
+        close_at_shutdown(&state, &mut conn);
+        assert_eq!(queue_then_close(&mut peer).code, CloseCode::Size);
     }
 }

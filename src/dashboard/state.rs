@@ -87,10 +87,11 @@ impl Window {
         }
     }
 
-    /// Statistics of the window, computed as the profiler computes its own.
-    fn stats(&self) -> MetricStats {
+    /// Statistics of the window, computed as the profiler computes its own
+    /// (sorting in `scratch`).
+    fn stats(&self, scratch: &mut Vec<f64>) -> MetricStats {
         let latest = self.values.back().copied().unwrap_or(0.0);
-        MetricStats::of_window(self.values.iter().copied(), latest, &mut Vec::new())
+        MetricStats::of_window(self.values.iter().copied(), latest, scratch)
     }
 }
 
@@ -483,7 +484,11 @@ impl State {
         let used = budgeted + kept.unbudgeted_memory_mb;
         let gave_up = levels.iter().filter(|l| l.gave_up).count();
         let failing = levels.iter().filter(|l| l.failures > 0).count();
-        let frame_stats = self.windows[ProfilingMetric::FrameTime as usize].stats();
+        // Once per snapshot: the status, the metrics part and /metrics all
+        // show these.
+        let mut scratch = Vec::new();
+        let window_stats = self.windows.each_ref().map(|w| w.stats(&mut scratch));
+        let frame_stats = window_stats[ProfilingMetric::FrameTime as usize];
         let levels_by_state = StreamingState::tally(levels.iter().map(|l| l.state));
 
         let health = json!({
@@ -637,7 +642,7 @@ impl State {
 
         let mut stats = Map::new();
         for metric in ProfilingMetric::ALL {
-            let mut s = window_json(&self.windows[metric as usize].stats());
+            let mut s = window_json(&window_stats[metric as usize]);
             if let Value::Object(m) = &mut s {
                 m.insert("unit".into(), json!(metric.unit()));
                 m.insert(
@@ -834,7 +839,7 @@ mod tests {
             lifetime_mean: 0.0,
             ..profiler.get_metric_stats(ProfilingMetric::DrawCalls)
         };
-        assert_eq!(window.stats(), expected);
+        assert_eq!(window.stats(&mut Vec::new()), expected);
         assert_eq!(expected.count, 8);
         assert_eq!(expected.latest, samples[12]);
     }

@@ -122,7 +122,8 @@ pub struct Figures {
 impl Figures {
     /// The figures of `manager` now.
     pub fn of(manager: &StreamingManager) -> Figures {
-        let levels_by_state = StreamingState::tally(manager.levels().map(|l| l.state));
+        // Statuses, not infos: no name copies and no distances, only states.
+        let levels_by_state = StreamingState::tally(manager.level_statuses().map(|l| l.state));
         let profiler = manager.profiler();
         let frame = profiler.get_metric_stats(ProfilingMetric::FrameTime);
         Figures {

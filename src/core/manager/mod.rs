@@ -663,8 +663,7 @@ impl StreamingManager {
                 level.retry_at = 0.0;
             }
         });
-        self.refresh_missing(id);
-        self.mark_dirty(id);
+        self.reexamine(id);
         self.reconcile();
         self.finish_call();
         Ok(id)
@@ -676,8 +675,7 @@ impl StreamingManager {
     pub fn unload_level(&mut self, name: &str) -> StreamingResult<LevelId> {
         let id = self.find_level(name)?;
         self.change_wanting(id, |level| level.pinned = false);
-        self.refresh_missing(id);
-        self.mark_dirty(id);
+        self.reexamine(id);
         self.reconcile();
         self.finish_call();
         Ok(id)
@@ -710,8 +708,7 @@ impl StreamingManager {
         }
         level.hidden_by_host = !visible;
         self.changes.record(Change::Level(id));
-        self.refresh_missing(id);
-        self.mark_dirty(id);
+        self.reexamine(id);
         self.reconcile();
         self.finish_call();
         Ok(())
@@ -786,35 +783,49 @@ impl StreamingManager {
     }
 
     fn set_volume_wants(&mut self, level: LevelId, wants: bool) {
-        self.change_wanting(level, |l| {
+        let flipped = self.change_wanting(level, |l| {
             if wants {
                 l.want_count += 1;
             } else {
                 l.want_count -= 1;
             }
         });
+        // Only a flip changes what the level needs.
+        if flipped {
+            self.reexamine(level);
+        }
     }
 
     /// Applies `change` to the reasons level `id` is wanted (a pin, volume
     /// wants, `stream_around` pins) and logs it for the dashboard. When the
     /// level starts or stops being wanted, retries start fresh (a later want
-    /// does not inherit a give-up), an ended want is timestamped for cache
-    /// eviction, and the level is re-examined.
-    fn change_wanting(&mut self, id: LevelId, change: impl FnOnce(&mut Level)) {
+    /// does not inherit a give-up) and an ended want is timestamped for cache
+    /// eviction. Returns whether it started or stopped being wanted; the
+    /// caller re-examines the level ([`reexamine`](Self::reexamine)), always
+    /// after a host's call, which may change more than the wanting (a manual
+    /// load clears a give-up of a level that stays wanted).
+    fn change_wanting(&mut self, id: LevelId, change: impl FnOnce(&mut Level)) -> bool {
         self.changes.record(Change::Level(id));
         let l = &mut self.levels.levels[id.0 as usize];
         let was_wanted = l.wanted();
         change(l);
-        if was_wanted != l.wanted() {
+        let flipped = was_wanted != l.wanted();
+        if flipped {
             l.gave_up = false;
             l.failures = 0;
             l.retry_at = 0.0;
             if was_wanted {
                 l.last_wanted_at = self.now;
             }
-            self.refresh_missing(id);
-            self.mark_dirty(id);
         }
+        flipped
+    }
+
+    /// Level `level` may need something else now: updates whether it is
+    /// missing and queues it for the next [`reconcile`](Self::reconcile).
+    fn reexamine(&mut self, level: LevelId) {
+        self.refresh_missing(level);
+        self.mark_dirty(level);
     }
 
     fn mark_dirty(&mut self, level: LevelId) {

@@ -52,8 +52,7 @@ impl StreamingManager {
         self.next_stream_handle += 1;
         for &level in &levels {
             self.change_wanting(level, |l| l.stream_pins += 1);
-            self.refresh_missing(level);
-            self.mark_dirty(level);
+            self.reexamine(level);
         }
         self.stream_requests.push(StreamRequest {
             handle,
@@ -79,8 +78,7 @@ impl StreamingManager {
         let request = self.stream_requests.swap_remove(pos);
         for level in request.levels {
             self.change_wanting(level, |l| l.stream_pins -= 1);
-            self.refresh_missing(level);
-            self.mark_dirty(level);
+            self.reexamine(level);
         }
         self.reconcile();
         self.finish_call();
