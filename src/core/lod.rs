@@ -259,26 +259,21 @@ mod tests {
     #[test]
     fn memory_and_frame_time_push_toward_lower_quality() {
         let s = LodSettings::default();
-        assert_eq!(
-            s.calculate_optimal_lod(0.0, 1500.0, 10.0, 16.67),
-            LodLevel::High
-        );
-        assert_eq!(
-            s.calculate_optimal_lod(0.0, 100.0, 10.0, 16.67),
-            LodLevel::Minimal
-        );
-        assert_eq!(
-            s.calculate_optimal_lod(0.0, 1e9, 20.0, 16.67),
-            LodLevel::High
-        );
-        assert_eq!(
-            s.calculate_optimal_lod(0.0, 1e9, 30.0, 16.67),
-            LodLevel::Medium
-        );
-        assert_eq!(
-            s.calculate_optimal_lod(5000.0, 300.0, 40.0, 16.67),
-            LodLevel::Minimal
-        );
+        // (distance, free memory MB, frame time ms) -> LOD, target 16.67 ms.
+        let cases = [
+            ((0.0, 1500.0, 10.0), LodLevel::High),
+            ((0.0, 100.0, 10.0), LodLevel::Minimal),
+            ((0.0, 1e9, 20.0), LodLevel::High),
+            ((0.0, 1e9, 30.0), LodLevel::Medium),
+            ((5000.0, 300.0, 40.0), LodLevel::Minimal),
+        ];
+        for ((distance, memory, frame), want) in cases {
+            let got = s.calculate_optimal_lod(distance, memory, frame, 16.67);
+            assert_eq!(
+                got, want,
+                "distance {distance}, memory {memory}, frame {frame}"
+            );
+        }
     }
 
     #[test]

@@ -529,6 +529,26 @@ mod tests {
         .unwrap()
     }
 
+    /// Whether a frame's result is a performance warning raised after
+    /// `frames` consecutive frames over target.
+    fn warns_after(result: StreamingResult<Option<PerformanceSignal>>, frames: u32) -> bool {
+        match result {
+            Ok(Some(PerformanceSignal::Warning {
+                consecutive_frames, ..
+            })) => consecutive_frames == frames,
+            _ => false,
+        }
+    }
+
+    /// A frame's result that reports recovery to the 16 ms target of
+    /// [`profiler`] after `frames` consecutive good frames.
+    fn recovered_after(frames: u32) -> StreamingResult<Option<PerformanceSignal>> {
+        Ok(Some(PerformanceSignal::Recovered {
+            target_ms: 16.0,
+            consecutive_frames: frames,
+        }))
+    }
+
     #[test]
     fn recent_samples_are_the_newest_oldest_first_across_the_wrap() {
         let mut p = profiler(4, 100, 100);
@@ -844,13 +864,7 @@ mod tests {
         assert_eq!(p.profile_frame(16.0, 0.0, 0, 0), Ok(None));
         assert!(!p.is_performance_warning_active());
         assert_eq!(p.frames_within_target(), 1);
-        assert!(matches!(
-            p.profile_frame(16.01, 0.0, 0, 0),
-            Ok(Some(PerformanceSignal::Warning {
-                consecutive_frames: 1,
-                ..
-            }))
-        ));
+        assert!(warns_after(p.profile_frame(16.01, 0.0, 0, 0), 1));
     }
 
     #[test]
@@ -861,13 +875,7 @@ mod tests {
         assert_eq!(p.profile_frame(10.0, 0.0, 0, 0), Ok(None));
         assert_eq!(p.profile_frame(16.0, 0.0, 0, 0), Ok(None));
         assert!(p.is_performance_warning_active());
-        assert_eq!(
-            p.profile_frame(10.0, 0.0, 0, 0),
-            Ok(Some(PerformanceSignal::Recovered {
-                target_ms: 16.0,
-                consecutive_frames: 3
-            }))
-        );
+        assert_eq!(p.profile_frame(10.0, 0.0, 0, 0), recovered_after(3));
         assert!(!p.is_performance_warning_active());
         // Good frames afterwards signal nothing more.
         for _ in 0..10 {
@@ -889,13 +897,7 @@ mod tests {
         assert_eq!(p.profile_frame(10.0, 0.0, 0, 0), Ok(None));
         assert_eq!(p.profile_frame(10.0, 0.0, 0, 0), Ok(None));
         assert!(p.is_performance_warning_active());
-        assert_eq!(
-            p.profile_frame(10.0, 0.0, 0, 0),
-            Ok(Some(PerformanceSignal::Recovered {
-                target_ms: 16.0,
-                consecutive_frames: 3
-            }))
-        );
+        assert_eq!(p.profile_frame(10.0, 0.0, 0, 0), recovered_after(3));
     }
 
     #[test]
@@ -909,13 +911,7 @@ mod tests {
         assert_eq!(p.profile_frame(20.0, 0.0, 0, 0), Ok(None));
         assert_eq!(p.profile_frame(20.0, 0.0, 0, 0), Ok(None));
         assert!(!p.is_performance_warning_active());
-        assert!(matches!(
-            p.profile_frame(20.0, 0.0, 0, 0),
-            Ok(Some(PerformanceSignal::Warning {
-                consecutive_frames: 3,
-                ..
-            }))
-        ));
+        assert!(warns_after(p.profile_frame(20.0, 0.0, 0, 0), 3));
     }
 
     #[test]

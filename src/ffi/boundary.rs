@@ -195,6 +195,18 @@ pub(crate) unsafe fn write_out<T>(ptr: *mut T, value: T) {
     unsafe { ptr.write(value) }
 }
 
+/// Writes an optional output: a NULL `ptr` (the caller does not want the
+/// value) is skipped.
+///
+/// # Safety
+/// `ptr` is NULL or points to writable memory for a `T`.
+pub(crate) unsafe fn write_opt<T>(ptr: *mut T, value: T) {
+    if !ptr.is_null() {
+        // SAFETY: non-NULL; writability is the C caller's promise.
+        unsafe { ptr.write(value) }
+    }
+}
+
 /// Borrows a caller array of `len` elements; NULL is allowed when `len` is 0.
 ///
 /// # Safety

@@ -5,6 +5,7 @@
 //! `lsm_dashboard_start`, `lsm_dashboard_stop` and the getters return
 //! `LSM_STATUS_NOT_SUPPORTED` (only `lsm_dashboard_config_default` works).
 
+use std::borrow::Cow;
 use std::ffi::{c_char, CStr};
 
 use super::boundary::{check_out, in_ref, run_status, write_out, FfiError};
@@ -129,6 +130,33 @@ fn running(m: &LsmManager) -> Result<&crate::dashboard::DashboardServer, FfiErro
         .ok_or_else(|| FfiError::new(LsmStatus::NotFound, "no dashboard is running"))
 }
 
+/// Which text of the running dashboard a string getter copies.
+#[derive(Clone, Copy)]
+enum DashboardText {
+    /// The session token (`lsm_dashboard_token`).
+    Token,
+    /// The URL with the token in its fragment (`lsm_dashboard_url`).
+    Url,
+}
+
+/// The text `which` of the running dashboard: `NOT_FOUND` when none runs,
+/// `NOT_SUPPORTED` in a build without the `dashboard` feature.
+fn dashboard_text(m: &LsmManager, which: DashboardText) -> Result<Cow<'_, str>, FfiError> {
+    #[cfg(feature = "dashboard")]
+    {
+        let dashboard = running(m)?;
+        Ok(match which {
+            DashboardText::Token => dashboard.token().into(),
+            DashboardText::Url => dashboard.url().into(),
+        })
+    }
+    #[cfg(not(feature = "dashboard"))]
+    {
+        let _ = (m, which);
+        Err(not_supported())
+    }
+}
+
 /// Starts the embedded dashboard for this manager (`config` NULL = the
 /// defaults): binds the socket, generates a random session token and starts
 /// one background thread that serves the page, the JSON API and the
@@ -247,15 +275,7 @@ pub extern "C" fn lsm_dashboard_token(
     out_len: *mut usize,
 ) -> LsmStatus {
     query_string(manager, buf, cap, out_len, |m| {
-        #[cfg(feature = "dashboard")]
-        {
-            Ok(running(m)?.token().into())
-        }
-        #[cfg(not(feature = "dashboard"))]
-        {
-            let _ = m;
-            Err(not_supported())
-        }
+        dashboard_text(m, DashboardText::Token)
     })
 }
 
@@ -272,14 +292,6 @@ pub extern "C" fn lsm_dashboard_url(
     out_len: *mut usize,
 ) -> LsmStatus {
     query_string(manager, buf, cap, out_len, |m| {
-        #[cfg(feature = "dashboard")]
-        {
-            Ok(running(m)?.url().into())
-        }
-        #[cfg(not(feature = "dashboard"))]
-        {
-            let _ = m;
-            Err(not_supported())
-        }
+        dashboard_text(m, DashboardText::Url)
     })
 }

@@ -2,7 +2,7 @@
 
 use std::ffi::c_void;
 
-use super::boundary::{check_out, write_out, FfiError};
+use super::boundary::{check_out, write_opt, write_out, FfiError};
 use super::handle::{with_manager, CallbackEntry, LsmEventCallback, LsmManager};
 use super::types::{LsmEvent, LsmStatus, LSM_EVENT_FILTER_ALL};
 
@@ -104,9 +104,7 @@ pub extern "C" fn lsm_register_event_callback(
                 callback,
                 user_data,
             });
-            if !out_callback_id.is_null() {
-                write_out(out_callback_id, id);
-            }
+            write_opt(out_callback_id, id);
             Ok(())
         })
     }

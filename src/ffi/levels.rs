@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use crate::core::LevelDesc;
 
-use super::boundary::{c_str, check_out, in_ref, run_status, write_out};
+use super::boundary::{c_str, check_out, in_ref, run_status, write_opt, write_out};
 use super::handle::{manager_ref, query, query_named, query_string, with_manager, LsmManager};
 use super::types::{priority_from_c, LsmLevelDesc, LsmStatus, LsmStreamingState};
 
@@ -30,9 +30,7 @@ pub extern "C" fn lsm_register_level(
                 priority: priority_from_c(desc.priority, "desc.priority")?,
             };
             let id = m.core.register_level(&core_desc)?;
-            if !out_level_id.is_null() {
-                write_out(out_level_id, id.0);
-            }
+            write_opt(out_level_id, id.0);
             Ok(())
         })
     }

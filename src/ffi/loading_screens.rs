@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use crate::core::loading_screen::LoadingScreenId;
 
-use super::boundary::{c_str, check_out, in_slice, write_out, FfiError};
+use super::boundary::{c_str, check_out, in_slice, write_opt, write_out, FfiError};
 use super::handle::{query, query_string, with_manager, LsmManager};
 use super::types::{LsmLoadingScreenInfo, LsmStatus};
 
@@ -115,9 +115,7 @@ pub extern "C" fn lsm_update_loading_progress(
             let progress = m
                 .core
                 .update_loading_progress(LoadingScreenId(screen_id), assets_loaded)?;
-            if !out_progress.is_null() {
-                write_out(out_progress, progress);
-            }
+            write_opt(out_progress, progress);
             Ok(())
         })
     }

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use crate::core::RequestId;
 
-use super::boundary::{c_str, write_out, FfiError};
+use super::boundary::{c_str, write_opt, FfiError};
 use super::handle::{query, query_named, query_string, with_manager, LsmManager};
 use super::types::{priority_from_c, LsmBudgetStatus, LsmMemoryStatus, LsmStatus};
 
@@ -27,9 +27,7 @@ pub extern "C" fn lsm_create_memory_budget(
             let name = c_str(budget_name, "budget_name")?;
             let priority = priority_from_c(priority, "priority")?;
             let id = m.core.create_memory_budget(name, max_memory_mb, priority)?;
-            if !out_budget_id.is_null() {
-                write_out(out_budget_id, id.0);
-            }
+            write_opt(out_budget_id, id.0);
             Ok(())
         })
     }

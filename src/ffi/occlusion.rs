@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use crate::core::occlusion::CullingRating;
 
-use super::boundary::{c_str, write_out};
+use super::boundary::{c_str, write_opt};
 use super::handle::{query_named, with_manager, LsmManager};
 use super::types::{occlusion_type_from_c, LsmCullingRating, LsmOcclusionStats, LsmStatus};
 
@@ -50,9 +50,7 @@ pub extern "C" fn lsm_update_occlusion(
             let efficiency = m
                 .core
                 .update_occlusion(name, visible_actors, occluded_actors)?;
-            if !out_efficiency.is_null() {
-                write_out(out_efficiency, efficiency);
-            }
+            write_opt(out_efficiency, efficiency);
             Ok(())
         })
     }

@@ -11,11 +11,39 @@ use crate::core::memory::{MemoryBudget, MemoryState, MemoryStatus};
 use crate::core::occlusion::{CullingRating, OcclusionData, OcclusionType};
 use crate::core::profiler::{MetricStats, ProfilerConfig, ProfilingMetric};
 use crate::core::{
-    Event, LevelId, Priority, Request, RequestKind, StreamingConfig, StreamingSource,
-    StreamingState, Vec3,
+    Event, EventKind, LevelId, Priority, Request, RequestKind, SourceStreamingState,
+    StreamingConfig, StreamingSource, StreamingState, Vec3,
 };
 
 use super::boundary::FfiError;
+
+/// `From<core enum> for C enum`, variant by variant. Each C mirror names its
+/// variants as the core enum does; the match is exhaustive, so a core variant
+/// without a C counterpart does not compile.
+macro_rules! enum_to_c {
+    ($core:ident => $c:ident { $($variant:ident),+ $(,)? }) => {
+        impl From<$core> for $c {
+            fn from(v: $core) -> Self {
+                match v {
+                    $($core::$variant => $c::$variant,)+
+                }
+            }
+        }
+    };
+}
+
+/// Reads an enum passed from C as a number with the core's `from_u32`;
+/// anything else is INVALID_ARGUMENT: "`what` must be an `expected`, got N".
+fn enum_from_c<T>(
+    value: u32,
+    from_u32: fn(u32) -> Option<T>,
+    what: &str,
+    expected: &str,
+) -> Result<T, FfiError> {
+    from_u32(value).ok_or_else(|| {
+        FfiError::invalid_argument(format!("{what} must be an {expected}, got {value}"))
+    })
+}
 
 /// Id value meaning "no level / no volume" (for example in an event that is
 /// not about one level).
@@ -121,25 +149,12 @@ pub enum LsmPriority {
     Background = 5,
 }
 
-impl From<Priority> for LsmPriority {
-    fn from(p: Priority) -> Self {
-        match p {
-            Priority::Critical => LsmPriority::Critical,
-            Priority::High => LsmPriority::High,
-            Priority::Normal => LsmPriority::Normal,
-            Priority::Low => LsmPriority::Low,
-            Priority::Background => LsmPriority::Background,
-        }
-    }
-}
+enum_to_c!(Priority => LsmPriority { Critical, High, Normal, Low, Background });
 
 /// Reads a priority passed from C as a number.
 pub(crate) fn priority_from_c(value: u32, what: &str) -> Result<Priority, FfiError> {
-    Priority::from_u32(value).ok_or_else(|| {
-        FfiError::invalid_argument(format!(
-            "{what} must be an LsmPriority from 1 (CRITICAL) to 5 (BACKGROUND), got {value}"
-        ))
-    })
+    let expected = "LsmPriority from 1 (CRITICAL) to 5 (BACKGROUND)";
+    enum_from_c(value, Priority::from_u32, what, expected)
 }
 
 /// State of a level.
@@ -160,18 +175,9 @@ pub enum LsmStreamingState {
     Hidden = 5,
 }
 
-impl From<StreamingState> for LsmStreamingState {
-    fn from(s: StreamingState) -> Self {
-        match s {
-            StreamingState::Unloaded => LsmStreamingState::Unloaded,
-            StreamingState::Loading => LsmStreamingState::Loading,
-            StreamingState::Loaded => LsmStreamingState::Loaded,
-            StreamingState::Active => LsmStreamingState::Active,
-            StreamingState::Unloading => LsmStreamingState::Unloading,
-            StreamingState::Hidden => LsmStreamingState::Hidden,
-        }
-    }
-}
+enum_to_c!(StreamingState => LsmStreamingState {
+    Unloaded, Loading, Loaded, Active, Unloading, Hidden
+});
 
 /// What a request asks the host to do.
 #[repr(u32)]
@@ -189,17 +195,7 @@ pub enum LsmRequestKind {
     SetLod = 4,
 }
 
-impl From<RequestKind> for LsmRequestKind {
-    fn from(k: RequestKind) -> Self {
-        match k {
-            RequestKind::Load => LsmRequestKind::Load,
-            RequestKind::MakeVisible => LsmRequestKind::MakeVisible,
-            RequestKind::Hide => LsmRequestKind::Hide,
-            RequestKind::Unload => LsmRequestKind::Unload,
-            RequestKind::SetLod => LsmRequestKind::SetLod,
-        }
-    }
-}
+enum_to_c!(RequestKind => LsmRequestKind { Load, MakeVisible, Hide, Unload, SetLod });
 
 /// Kind of an `LsmEvent`.
 #[repr(u32)]
@@ -240,6 +236,23 @@ pub enum LsmEventKind {
     SourceStreamingStateChanged = 13,
 }
 
+enum_to_c!(EventKind => LsmEventKind {
+    LevelStateChanged,
+    LoadFailed,
+    RequestFailed,
+    StreamingComplete,
+    MemoryStateChanged,
+    LoadDeferred,
+    LevelEvicted,
+    LodChanged,
+    PerformanceWarning,
+    PerformanceRecovered,
+    LoadingScreenHidden,
+    SourceTeleported,
+    StreamAroundComplete,
+    SourceStreamingStateChanged,
+});
+
 /// How well streaming keeps up with a source.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -252,15 +265,7 @@ pub enum LsmSourceStreamingState {
     Critical = 2,
 }
 
-impl From<crate::core::SourceStreamingState> for LsmSourceStreamingState {
-    fn from(s: crate::core::SourceStreamingState) -> Self {
-        match s {
-            crate::core::SourceStreamingState::Good => LsmSourceStreamingState::Good,
-            crate::core::SourceStreamingState::Slow => LsmSourceStreamingState::Slow,
-            crate::core::SourceStreamingState::Critical => LsmSourceStreamingState::Critical,
-        }
-    }
-}
+enum_to_c!(SourceStreamingState => LsmSourceStreamingState { Good, Slow, Critical });
 
 /// Configuration of a manager. Fill it with `lsm_config_default` first,
 /// then change what you need.
@@ -510,7 +515,7 @@ pub struct LsmEvent {
 impl From<&Event> for LsmEvent {
     fn from(e: &Event) -> Self {
         let mut out = LsmEvent {
-            kind: LsmEventKind::StreamingComplete,
+            kind: e.kind().into(),
             level_id: LSM_INVALID_ID,
             old_state: LsmStreamingState::Unloaded,
             new_state: LsmStreamingState::Unloaded,
@@ -538,7 +543,6 @@ impl From<&Event> for LsmEvent {
         };
         match *e {
             Event::LevelStateChanged { level, from, to } => {
-                out.kind = LsmEventKind::LevelStateChanged;
                 out.level_id = level.0;
                 out.old_state = from.into();
                 out.new_state = to.into();
@@ -548,7 +552,6 @@ impl From<&Event> for LsmEvent {
                 attempts,
                 will_retry,
             } => {
-                out.kind = LsmEventKind::LoadFailed;
                 out.level_id = level.0;
                 out.attempts = attempts;
                 out.will_retry = will_retry;
@@ -558,7 +561,6 @@ impl From<&Event> for LsmEvent {
                 kind,
                 attempts,
             } => {
-                out.kind = LsmEventKind::RequestFailed;
                 out.level_id = level.0;
                 out.request_kind = kind.into();
                 out.attempts = attempts;
@@ -570,7 +572,6 @@ impl From<&Event> for LsmEvent {
                 to,
                 usage_fraction,
             } => {
-                out.kind = LsmEventKind::MemoryStateChanged;
                 out.budget_id = budget.0;
                 out.old_memory_state = from.into();
                 out.new_memory_state = to.into();
@@ -582,19 +583,16 @@ impl From<&Event> for LsmEvent {
                 needed_mb,
                 available_mb,
             } => {
-                out.kind = LsmEventKind::LoadDeferred;
                 out.level_id = level.0;
                 out.budget_id = budget.0;
                 out.needed_mb = needed_mb;
                 out.available_mb = available_mb;
             }
             Event::LevelEvicted { level, budget } => {
-                out.kind = LsmEventKind::LevelEvicted;
                 out.level_id = level.0;
                 out.budget_id = budget.0;
             }
             Event::LodChanged { level, from, to } => {
-                out.kind = LsmEventKind::LodChanged;
                 out.level_id = level.0;
                 out.old_lod = from.into();
                 out.new_lod = to.into();
@@ -604,7 +602,6 @@ impl From<&Event> for LsmEvent {
                 target_ms,
                 consecutive_frames,
             } => {
-                out.kind = LsmEventKind::PerformanceWarning;
                 out.frame_time_ms = frame_time_ms;
                 out.target_frame_time_ms = target_ms;
                 out.consecutive_frames = consecutive_frames;
@@ -613,16 +610,13 @@ impl From<&Event> for LsmEvent {
                 target_ms,
                 consecutive_frames,
             } => {
-                out.kind = LsmEventKind::PerformanceRecovered;
                 out.target_frame_time_ms = target_ms;
                 out.consecutive_frames = consecutive_frames;
             }
             Event::LoadingScreenHidden { screen } => {
-                out.kind = LsmEventKind::LoadingScreenHidden;
                 out.loading_screen_id = screen.0;
             }
             Event::SourceTeleported { source, distance } => {
-                out.kind = LsmEventKind::SourceTeleported;
                 out.source_index = source;
                 out.distance = distance;
             }
@@ -630,12 +624,10 @@ impl From<&Event> for LsmEvent {
                 handle,
                 failed_levels,
             } => {
-                out.kind = LsmEventKind::StreamAroundComplete;
                 out.stream_handle = handle.0;
                 out.failed_levels = failed_levels;
             }
             Event::SourceStreamingStateChanged { source, from, to } => {
-                out.kind = LsmEventKind::SourceStreamingStateChanged;
                 out.source_index = source;
                 out.old_source_state = from.into();
                 out.new_source_state = to.into();
@@ -666,25 +658,12 @@ pub enum LsmLodLevel {
     Minimal = 4,
 }
 
-impl From<LodLevel> for LsmLodLevel {
-    fn from(l: LodLevel) -> Self {
-        match l {
-            LodLevel::Ultra => LsmLodLevel::Ultra,
-            LodLevel::High => LsmLodLevel::High,
-            LodLevel::Medium => LsmLodLevel::Medium,
-            LodLevel::Low => LsmLodLevel::Low,
-            LodLevel::Minimal => LsmLodLevel::Minimal,
-        }
-    }
-}
+enum_to_c!(LodLevel => LsmLodLevel { Ultra, High, Medium, Low, Minimal });
 
 /// Reads a LOD passed from C as a number.
 pub(crate) fn lod_from_c(value: u32) -> Result<LodLevel, FfiError> {
-    LodLevel::from_u32(value).ok_or_else(|| {
-        FfiError::invalid_argument(format!(
-            "lod must be an LsmLodLevel from 0 (ULTRA) to 4 (MINIMAL), got {value}"
-        ))
-    })
+    let expected = "LsmLodLevel from 0 (ULTRA) to 4 (MINIMAL)";
+    enum_from_c(value, LodLevel::from_u32, "lod", expected)
 }
 
 /// How full a memory budget is.
@@ -699,15 +678,7 @@ pub enum LsmMemoryState {
     Critical = 2,
 }
 
-impl From<MemoryState> for LsmMemoryState {
-    fn from(s: MemoryState) -> Self {
-        match s {
-            MemoryState::Normal => LsmMemoryState::Normal,
-            MemoryState::Warning => LsmMemoryState::Warning,
-            MemoryState::Critical => LsmMemoryState::Critical,
-        }
-    }
-}
+enum_to_c!(MemoryState => LsmMemoryState { Normal, Warning, Critical });
 
 /// A profiler metric.
 #[repr(u32)]
@@ -729,11 +700,8 @@ pub enum LsmProfilingMetric {
 
 /// Reads a metric passed from C as a number.
 pub(crate) fn metric_from_c(value: u32) -> Result<ProfilingMetric, FfiError> {
-    ProfilingMetric::from_u32(value).ok_or_else(|| {
-        FfiError::invalid_argument(format!(
-            "metric must be an LsmProfilingMetric from 0 to 5, got {value}"
-        ))
-    })
+    let expected = "LsmProfilingMetric from 0 to 5";
+    enum_from_c(value, ProfilingMetric::from_u32, "metric", expected)
 }
 
 /// The occlusion technique a level's statistics come from.
@@ -750,24 +718,14 @@ pub enum LsmOcclusionType {
     Precomputed = 3,
 }
 
-impl From<OcclusionType> for LsmOcclusionType {
-    fn from(t: OcclusionType) -> Self {
-        match t {
-            OcclusionType::HardwareQueries => LsmOcclusionType::HardwareQueries,
-            OcclusionType::Hierarchical => LsmOcclusionType::Hierarchical,
-            OcclusionType::Software => LsmOcclusionType::Software,
-            OcclusionType::Precomputed => LsmOcclusionType::Precomputed,
-        }
-    }
-}
+enum_to_c!(OcclusionType => LsmOcclusionType {
+    HardwareQueries, Hierarchical, Software, Precomputed
+});
 
 /// Reads an occlusion type passed from C as a number.
 pub(crate) fn occlusion_type_from_c(value: u32) -> Result<OcclusionType, FfiError> {
-    OcclusionType::from_u32(value).ok_or_else(|| {
-        FfiError::invalid_argument(format!(
-            "occlusion_type must be an LsmOcclusionType from 0 to 3, got {value}"
-        ))
-    })
+    let expected = "LsmOcclusionType from 0 to 3";
+    enum_from_c(value, OcclusionType::from_u32, "occlusion_type", expected)
 }
 
 /// Rating of a culling efficiency against 0.3 / 0.6 / 0.8.
@@ -784,16 +742,7 @@ pub enum LsmCullingRating {
     Excellent = 3,
 }
 
-impl From<CullingRating> for LsmCullingRating {
-    fn from(r: CullingRating) -> Self {
-        match r {
-            CullingRating::Poor => LsmCullingRating::Poor,
-            CullingRating::Minimum => LsmCullingRating::Minimum,
-            CullingRating::Good => LsmCullingRating::Good,
-            CullingRating::Excellent => LsmCullingRating::Excellent,
-        }
-    }
-}
+enum_to_c!(CullingRating => LsmCullingRating { Poor, Minimum, Good, Excellent });
 
 /// The whole manager's memory (seed `get_memory_status`).
 #[repr(C)]

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use crate::core::{VolumeDesc, VolumeId};
 
-use super::boundary::{c_str, check_out, in_ref, run_status, write_out};
+use super::boundary::{c_str, check_out, in_ref, run_status, write_opt, write_out};
 use super::handle::{manager_ref, with_manager, LsmManager};
 use super::types::{priority_from_c, LsmStatus, LsmVec3, LsmVolumeDesc};
 
@@ -41,9 +41,7 @@ pub extern "C" fn lsm_create_streaming_volume(
                 enabled: desc.enabled,
             };
             let id = m.core.create_streaming_volume(&core_desc)?;
-            if !out_volume_id.is_null() {
-                write_out(out_volume_id, id.0);
-            }
+            write_opt(out_volume_id, id.0);
             Ok(())
         })
     }

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use crate::world::{self, WorldError, WorldErrorKind};
 
-use super::boundary::{in_slice, FfiError};
+use super::boundary::{in_slice, write_opt, FfiError};
 use super::handle::{query_string, with_manager, LsmManager};
 use super::types::LsmStatus;
 
@@ -16,17 +16,6 @@ impl From<WorldError> for FfiError {
             WorldErrorKind::Invalid(core) => FfiError::from(core.clone()).status,
         };
         FfiError::new(status, e.to_string())
-    }
-}
-
-/// Writes an optional position output (NULL is allowed).
-///
-/// # Safety
-/// `ptr` is NULL or writable for one `size_t`.
-unsafe fn write_position(ptr: *mut usize, value: usize) {
-    if !ptr.is_null() {
-        // SAFETY: non-NULL; writability is the caller's promise.
-        unsafe { ptr.write(value) };
     }
 }
 
@@ -90,8 +79,8 @@ pub extern "C" fn lsm_load_world_json(
     if status != LsmStatus::Ok {
         // SAFETY: NULL or writable, as the caller promises.
         unsafe {
-            write_position(out_line, position.0);
-            write_position(out_column, position.1);
+            write_opt(out_line, position.0);
+            write_opt(out_column, position.1);
         }
     }
     status
