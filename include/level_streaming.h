@@ -187,7 +187,8 @@ enum LsmStatus
    */
   LSM_STATUS_BUFFER_TOO_SMALL = 12,
   /**
-   * An argument is outside its documented range (empty name, bad enum value, ...).
+   * An argument is outside its documented range (empty name, bad enum
+   * value, a pointer not aligned for its type, ...).
    */
   LSM_STATUS_INVALID_ARGUMENT = 13,
   /**

@@ -291,3 +291,84 @@ proptest! {
         run(ops)?;
     }
 }
+
+/// The last error message on this thread.
+fn last_error() -> String {
+    let mut buf = vec![0 as c_char; 512];
+    lsm_last_error_message(buf.as_mut_ptr(), buf.len());
+    // SAFETY: lsm_last_error_message NUL-terminates what it writes.
+    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// A pointer one byte past an 8-aligned place in `buf`: misaligned for any
+/// type with 8-byte alignment.
+fn misaligned<T>(buf: &mut [u64]) -> *mut T {
+    buf.as_mut_ptr().cast::<u8>().wrapping_add(1).cast::<T>()
+}
+
+/// Pointers that cannot point to the type they claim (cast from a byte
+/// buffer, stale, corrupted) are refused with a message, never read or
+/// written through: an output struct, an input struct, an input array and
+/// the manager handle. The manager is untouched by the refused calls.
+#[test]
+fn misaligned_pointers_are_refused_with_a_message() {
+    let m = lsm_manager_create(ptr::null());
+    assert!(!m.is_null());
+    let mut buf = [0u64; 64];
+
+    let out = misaligned::<LsmMemoryStatus>(&mut buf);
+    assert_eq!(lsm_get_memory_status(m, out), LsmStatus::InvalidArgument);
+    assert!(last_error().contains("out"), "{}", last_error());
+    assert!(last_error().contains("aligned"), "{}", last_error());
+    assert!(buf.iter().all(|&w| w == 0), "nothing written");
+
+    let name = CString::new("v").unwrap();
+    let level = CString::new("L").unwrap();
+    let desc = LsmVolumeDesc {
+        name: name.as_ptr(),
+        level_name: level.as_ptr(),
+        center: LsmVec3 {
+            x: 0.0,
+            y: 0.0,
+            z: 0.0,
+        },
+        radius: 10.0,
+        load_distance: 100.0,
+        unload_distance: 0.0,
+        priority: 3,
+        enabled: true,
+    };
+    let desc_at = misaligned::<LsmVolumeDesc>(&mut buf);
+    // SAFETY: the buffer holds 512 bytes, more than a desc past one byte.
+    unsafe { desc_at.write_unaligned(desc) };
+    let mut id = u32::MAX;
+    assert_eq!(
+        lsm_create_streaming_volume(m, desc_at, &mut id),
+        LsmStatus::InvalidArgument
+    );
+    assert!(last_error().contains("desc"), "{}", last_error());
+    assert_eq!(id, u32::MAX);
+
+    let sources = misaligned::<LsmStreamingSource>(&mut buf);
+    assert_eq!(lsm_update(m, sources, 1, 0.016), LsmStatus::InvalidArgument);
+    assert!(last_error().contains("sources"), "{}", last_error());
+
+    let mut status = std::mem::MaybeUninit::<LsmMemoryStatus>::uninit();
+    let handle = m.cast::<u8>().wrapping_add(1).cast::<LsmManager>();
+    assert_eq!(
+        lsm_get_memory_status(handle, status.as_mut_ptr()),
+        LsmStatus::InvalidHandle
+    );
+    assert!(last_error().contains("misaligned"), "{}", last_error());
+
+    // The manager still works, and nothing was created.
+    assert_eq!(lsm_get_memory_status(m, status.as_mut_ptr()), LsmStatus::Ok);
+    assert_eq!(
+        lsm_create_streaming_volume(m, &desc, &mut id),
+        LsmStatus::Ok
+    );
+    assert_eq!(id, 0, "the first volume created gets the first id");
+    lsm_manager_destroy(m);
+}

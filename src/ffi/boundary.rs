@@ -167,12 +167,28 @@ pub(crate) unsafe fn c_str<'a>(ptr: *const c_char, what: &str) -> Result<&'a str
     })
 }
 
+/// Checks that a non-NULL pointer is aligned for its type: a misaligned one
+/// cannot point to a `T` the caller built (a cast from a byte buffer, a
+/// stale or corrupted pointer), and reading through it would be undefined.
+pub(crate) fn check_aligned<T>(ptr: *const T, what: &str) -> Result<(), FfiError> {
+    if ptr.is_aligned() {
+        Ok(())
+    } else {
+        Err(FfiError::invalid_argument(format!(
+            "{what} ({ptr:p}) is not aligned to {} bytes for its type",
+            std::mem::align_of::<T>()
+        )))
+    }
+}
+
 /// Borrows a read-only input struct.
 ///
 /// # Safety
 /// `ptr` is NULL or points to a valid `T` for `'a`.
 pub(crate) unsafe fn in_ref<'a, T>(ptr: *const T, what: &str) -> Result<&'a T, FfiError> {
-    // SAFETY: the caller promises that a non-NULL `ptr` is valid and aligned.
+    check_aligned(ptr, what)?;
+    // SAFETY: aligned (checked above); the caller promises that a non-NULL
+    // `ptr` points to a valid `T`.
     unsafe { ptr.as_ref() }.ok_or_else(|| FfiError::null(what))
 }
 
@@ -182,7 +198,7 @@ pub(crate) fn check_out<T>(ptr: *mut T, what: &str) -> Result<(), FfiError> {
     if ptr.is_null() {
         Err(FfiError::null(what))
     } else {
-        Ok(())
+        check_aligned(ptr, what)
     }
 }
 
@@ -191,8 +207,9 @@ pub(crate) fn check_out<T>(ptr: *mut T, what: &str) -> Result<(), FfiError> {
 /// # Safety
 /// `ptr` was checked with [`check_out`] and points to writable memory for a `T`.
 pub(crate) unsafe fn write_out<T>(ptr: *mut T, value: T) {
-    // SAFETY: the caller checked non-NULL; writability is the C caller's promise.
-    unsafe { ptr.write(value) }
+    // SAFETY: the caller checked non-NULL; writability is the C caller's
+    // promise. Unaligned: sound whatever the address.
+    unsafe { ptr.write_unaligned(value) }
 }
 
 /// Writes an optional output: a NULL `ptr` (the caller does not want the
@@ -203,7 +220,8 @@ pub(crate) unsafe fn write_out<T>(ptr: *mut T, value: T) {
 pub(crate) unsafe fn write_opt<T>(ptr: *mut T, value: T) {
     if !ptr.is_null() {
         // SAFETY: non-NULL; writability is the C caller's promise.
-        unsafe { ptr.write(value) }
+        // Unaligned: an optional output has no error path to refuse one.
+        unsafe { ptr.write_unaligned(value) }
     }
 }
 
@@ -222,6 +240,7 @@ pub(crate) unsafe fn in_slice<'a, T>(
     if ptr.is_null() {
         return Err(FfiError::null(what));
     }
+    check_aligned(ptr, what)?;
     if len
         .checked_mul(std::mem::size_of::<T>())
         .is_none_or(|b| b > isize::MAX as usize)
@@ -249,8 +268,9 @@ pub(crate) unsafe fn copy_string_out(
 ) -> Result<(), FfiError> {
     let needed = text.len();
     if !out_len.is_null() {
-        // SAFETY: non-NULL; writability is the caller's promise.
-        unsafe { out_len.write(needed) };
+        // SAFETY: non-NULL; writability is the caller's promise (unaligned:
+        // sound whatever the address).
+        unsafe { out_len.write_unaligned(needed) };
     }
     if buf.is_null() || cap <= needed {
         return Err(FfiError::new(

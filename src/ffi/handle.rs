@@ -106,7 +106,14 @@ impl LsmManager {
 /// `ptr` is NULL or a handle from `lsm_manager_create` not yet destroyed,
 /// with no other live reference to it.
 pub(crate) unsafe fn manager_mut<'a>(ptr: *mut LsmManager) -> Result<&'a mut LsmManager, FfiError> {
-    // SAFETY: the caller promises a live, unaliased handle when non-NULL.
+    if !ptr.is_aligned() {
+        return Err(FfiError::new(
+            LsmStatus::InvalidHandle,
+            format!("manager handle {ptr:p} is misaligned: not a handle from lsm_manager_create"),
+        ));
+    }
+    // SAFETY: aligned (checked above); the caller promises a live,
+    // unaliased handle when non-NULL.
     let manager = unsafe { ptr.as_mut() }.ok_or_else(|| FfiError::null("manager"))?;
     if manager.magic != MAGIC {
         return Err(FfiError::new(

@@ -84,7 +84,8 @@ pub enum LsmStatus {
     InvalidTransition = 11,
     /// The output buffer is too small; the needed size was reported.
     BufferTooSmall = 12,
-    /// An argument is outside its documented range (empty name, bad enum value, ...).
+    /// An argument is outside its documented range (empty name, bad enum
+    /// value, a pointer not aligned for its type, ...).
     InvalidArgument = 13,
     /// A named object (budget, loading screen, callback, ...) does not exist.
     NotFound = 14,
