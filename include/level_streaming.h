@@ -188,7 +188,8 @@ enum LsmStatus
   LSM_STATUS_BUFFER_TOO_SMALL = 12,
   /**
    * An argument is outside its documented range (empty name, bad enum
-   * value, a pointer not aligned for its type, ...).
+   * value, an input or required output pointer not aligned for its type;
+   * optional outputs may be at any address, ...).
    */
   LSM_STATUS_INVALID_ARGUMENT = 13,
   /**

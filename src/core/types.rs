@@ -142,12 +142,19 @@ pub enum StreamingState {
     Hidden = 5,
 }
 
-impl StreamingState {
-    /// Number of states.
-    pub const COUNT: usize = 6;
+// `ALL` lists every state at its discriminant (see `position`).
+const _: () = {
+    let mut i = 0;
+    while i < StreamingState::COUNT {
+        let s = StreamingState::ALL[i];
+        assert!(s.position() == i && s as usize == i);
+        i += 1;
+    }
+};
 
+impl StreamingState {
     /// Every state, in discriminant order (`ALL[s as usize] == s`).
-    pub const ALL: [StreamingState; StreamingState::COUNT] = [
+    pub const ALL: [StreamingState; 6] = [
         StreamingState::Unloaded,
         StreamingState::Loading,
         StreamingState::Loaded,
@@ -155,6 +162,24 @@ impl StreamingState {
         StreamingState::Unloading,
         StreamingState::Hidden,
     ];
+
+    /// Number of states.
+    pub const COUNT: usize = StreamingState::ALL.len();
+
+    /// A state's place in [`ALL`](Self::ALL). Exhaustive on purpose: a new
+    /// state does not compile until it is given its place here, which is
+    /// the reminder to add it to `ALL` (a compile-time check verifies `ALL`
+    /// place by place).
+    const fn position(self) -> usize {
+        match self {
+            StreamingState::Unloaded => 0,
+            StreamingState::Loading => 1,
+            StreamingState::Loaded => 2,
+            StreamingState::Active => 3,
+            StreamingState::Unloading => 4,
+            StreamingState::Hidden => 5,
+        }
+    }
 
     /// How many of `states` are in each state, indexed by `state as usize`.
     /// The one tally behind the report's level counts, the Prometheus

@@ -85,7 +85,8 @@ pub enum LsmStatus {
     /// The output buffer is too small; the needed size was reported.
     BufferTooSmall = 12,
     /// An argument is outside its documented range (empty name, bad enum
-    /// value, a pointer not aligned for its type, ...).
+    /// value, an input or required output pointer not aligned for its type;
+    /// optional outputs may be at any address, ...).
     InvalidArgument = 13,
     /// A named object (budget, loading screen, callback, ...) does not exist.
     NotFound = 14,

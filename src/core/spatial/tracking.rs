@@ -10,12 +10,13 @@ use crate::core::types::Vec3;
 
 impl WantingIndex {
     /// Anchors source `t` at its current shape: updates its near set for
-    /// the new anchor and changes the counts of the volumes whose zone
-    /// changed. While the origin holds, lanes stay where they are: only the
-    /// volumes that left or entered the near set are dropped or added, then
-    /// the set is scanned like any frame. A new origin (a teleport, a long
-    /// walk) rebuilds every lane: the old set's contributions are withdrawn
-    /// and the new set's counted.
+    /// the new anchor and the counts it contributes. While the origin holds,
+    /// lanes stay where they are: only the volumes that left or entered the
+    /// near set are dropped or added (changing those counts), then the set
+    /// is scanned like any frame. A new origin (a teleport, a long walk)
+    /// rebuilds every lane: the old set's contributions are withdrawn and
+    /// the new set's counted, so every volume of either set is decided again
+    /// at the end of the update (the same decisions where nothing changed).
     pub(super) fn anchor(&mut self, t: usize) {
         let margin = self.margin;
         let tracker = &mut self.trackers[t];
