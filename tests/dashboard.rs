@@ -696,14 +696,22 @@ fn an_oversized_head_is_refused() {
 /// `update` messages read before it. Panics if the connection ends without
 /// a close frame, or does not end after it.
 fn close_code(ws: &mut Ws) -> (u16, usize) {
+    let (code, texts) = close_code_after(ws);
+    let updates = texts
+        .iter()
+        .filter(|t| t.starts_with("{\"type\":\"update\""))
+        .count();
+    (code, updates)
+}
+
+/// As [`close_code`], with the text messages that came before the close frame.
+fn close_code_after(ws: &mut Ws) -> (u16, Vec<String>) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    let mut updates = 0;
+    let mut texts = Vec::new();
     let frame = loop {
         match ws.read() {
             Ok(Message::Close(frame)) => break frame,
-            Ok(Message::Text(t)) => {
-                updates += usize::from(t.as_str().starts_with("{\"type\":\"update\""));
-            }
+            Ok(Message::Text(t)) => texts.push(t.as_str().to_owned()),
             Ok(_) => {}
             Err(e) => panic!("the connection ended without a close frame: {e}"),
         }
@@ -730,7 +738,7 @@ fn close_code(ws: &mut Ws) -> (u16, usize) {
         }
     }
     assert!(ended, "the connection stays open after the close frame");
-    (u16::from(frame.code), updates)
+    (u16::from(frame.code), texts)
 }
 
 #[test]
@@ -777,11 +785,28 @@ fn an_oversized_websocket_message_closes_the_connection() {
     let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();
     next_of_type(&mut ws, "hello");
     let big = "x".repeat(65 * 1024);
-    // The server may close before it has read all of it.
-    let _ = ws.send(Message::Text(big.into()));
+    // A ping and the oversized message in one write, so that the server
+    // reads both in the same turn: the ping is still answered, before the
+    // close frame. (The server may close before it has read all of the big
+    // one, so the write may fail.)
+    ws.write(Message::Text(r#"{"type":"ping","id":"before"}"#.into()))
+        .unwrap();
+    let _ = ws.write(Message::Text(big.into()));
+    let _ = ws.flush();
     // A close frame with 1009 ("message too big") must come, not just the
     // end of the connection.
-    assert_eq!(close_code(&mut ws).0, 1009);
+    let (code, texts) = close_code_after(&mut ws);
+    assert_eq!(code, 1009);
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.contains(r#""type":"pong""#) && t.contains(r#""id":"before""#)),
+        "the ping read with the oversized message got no pong; came: {:?}",
+        texts
+            .iter()
+            .map(|t| t.chars().take(40).collect::<String>())
+            .collect::<Vec<_>>()
+    );
     // A message of exactly 64 KiB is still fine for another client: a ping
     // padded to the limit gets its pong.
     let mut ws = ws_connect(game.port, Some(&game.origin()), Some(&game.token)).unwrap();

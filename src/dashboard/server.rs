@@ -934,6 +934,20 @@ impl Server {
             conn.phase = Phase::Done;
             return true;
         }
+        // Messages read before anything else happens to the connection are
+        // handled first: a client closed below (oversized message, idle) still
+        // gets their replies, which go out before its close frame.
+        let conn_id = conn.id;
+        for text in texts {
+            if let Some(reply) = self.handle_ws_text(conn_id, &text) {
+                if let Phase::Ws(client) = &mut conn.phase {
+                    client.queue.push_back(Out::Message(reply));
+                }
+            }
+        }
+        let Phase::Ws(client) = &mut conn.phase else {
+            return any;
+        };
         if too_big {
             // 1009: the message was too big to process (RFC 6455, 7.4.1).
             start_ws_close(
@@ -955,17 +969,6 @@ impl Server {
                 .queue
                 .push_back(Out::Message(Message::Ping(Vec::new().into())));
         }
-        let conn_id = conn.id;
-        for text in texts {
-            if let Some(reply) = self.handle_ws_text(conn_id, &text) {
-                if let Phase::Ws(client) = &mut conn.phase {
-                    client.queue.push_back(Out::Message(reply));
-                }
-            }
-        }
-        let Phase::Ws(client) = &mut conn.phase else {
-            return any;
-        };
         if client.queue.len() > WS_QUEUE_LIMIT {
             conn.phase = Phase::Done;
             return true;
@@ -1226,8 +1229,11 @@ fn flush_ws_close(state: &State, conn: &mut Conn, now: Instant) -> bool {
 /// [`start_ws_close`], there is no [`CLOSE_TIMEOUT`] to finish in later
 /// turns: the game thread joins this thread when it drops the server, and
 /// must not wait on a client that does not read. A client whose socket is
-/// full loses the rest of its queue, which is left out (never cut), so the
-/// messages it does get are whole and in order.
+/// full loses the rest of its queue: it gets the messages in order, and the
+/// one in flight when its socket filled may arrive cut (with no close
+/// frame after it). Input the client sent is then read off (bounded) and
+/// our side shut, so that closing the socket sends an orderly end rather
+/// than a reset that could discard what was written.
 fn close_at_shutdown(state: &State, conn: &mut Conn) {
     let (client, close) = match &mut conn.phase {
         Phase::Ws(client) => (
@@ -1249,6 +1255,9 @@ fn close_at_shutdown(state: &State, conn: &mut Conn) {
         Some(frame) => client.ws.close(Some(frame)),
         None => client.ws.flush(),
     };
+    let stream = client.ws.get_mut();
+    discard_input(stream);
+    let _ = stream.shutdown(Shutdown::Write);
 }
 
 /// Reads and discards what the peer sends on a connection we are closing,
