@@ -26,7 +26,10 @@
 //! pump stopping once it has spent [`DashboardConfig::frame_budget`]
 //! (default 1 µs), so a frame's share is bounded whatever the size of the
 //! world; a world too large to copy within the budget over the frames of
-//! one update period refreshes more slowly than the configured rate.
+//! one update period refreshes more slowly than the configured rate. Three
+//! pumps copy everything at once instead: the first one, one that applied a
+//! command (so that clients see its effect at once), and one after an API request
+//! found the last snapshot stale (over 250 ms old).
 //! `lsm_record_frame` is untouched: the
 //! frame-time chart is fed from the samples the profiler already keeps.
 //!

@@ -22,8 +22,9 @@
 //! levels and volumes are copied again only when the manager's change log
 //! ([`crate::core::changes`]) names them, and a volume's distance to the
 //! sources, which changes every frame, is recomputed by the dashboard thread
-//! from the sources. A full copy (also spread over frames) happens at the
-//! start and whenever the log has moved on further than it keeps.
+//! from the sources. A full copy happens at the start (in one pump: the
+//! first snapshot is urgent) and, spread over frames, whenever the log has
+//! moved on further than it keeps.
 //!
 //! A command from the dashboard copies everything at once.
 

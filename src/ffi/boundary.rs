@@ -1,7 +1,8 @@
 //! The one place where the C boundary is guarded: panic catching, the
 //! thread-local last-error message, error-to-status mapping, and pointer and
-//! string validation. Every `extern "C"` function goes through `run_status`
-//! or `catch_panic`.
+//! string validation. Every `extern "C"` function that can fail or panic
+//! goes through `run_status` or `catch_panic` (only the constant getters
+//! `lsm_version` and `lsm_abi_version` do not).
 
 use std::any::Any;
 use std::cell::RefCell;
