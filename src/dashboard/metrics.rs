@@ -64,30 +64,22 @@ pub(crate) fn figures(
 pub(crate) fn exposition(figures: &Figures, extra: &ServerCounters) -> String {
     let mut w = Writer::with_capacity(4096);
     w.figures(figures);
-    w.family(
+    w.single(
         "lsm_dashboard_clients",
         "gauge",
         "WebSocket clients connected to the dashboard.",
+        extra.clients as f64,
     );
-    w.sample("lsm_dashboard_clients", &[], extra.clients as f64);
-    w.family(
+    w.single(
         "lsm_dashboard_updates_dropped_total",
         "counter",
         "Live updates not sent to slow clients.",
-    );
-    w.sample(
-        "lsm_dashboard_updates_dropped_total",
-        &[],
         extra.updates_dropped as f64,
     );
-    w.family(
+    w.single(
         "lsm_dashboard_events_dropped_total",
         "counter",
         "Events the dashboard's queue dropped.",
-    );
-    w.sample(
-        "lsm_dashboard_events_dropped_total",
-        &[],
         extra.events_dropped as f64,
     );
     w.finish()

@@ -173,6 +173,12 @@ impl Writer {
         }
     }
 
+    /// A family of `kind` with one sample and no labels.
+    pub(crate) fn single(&mut self, name: &str, kind: &str, help: &str, v: f64) {
+        self.family(name, kind, help);
+        self.sample(name, &[], v);
+    }
+
     /// The `# HELP` and `# TYPE` lines of a family.
     pub(crate) fn family(&mut self, name: &str, kind: &str, help: &str) {
         let _ = writeln!(self.out, "# HELP {name} {help}");
@@ -210,14 +216,18 @@ impl Writer {
         );
         w.sample("lsm_info", &[("version", crate::VERSION)], 1.0);
 
-        w.family("lsm_frames_total", "counter", "Frame updates processed.");
-        w.sample("lsm_frames_total", &[], f.frames as f64);
-        w.family(
+        w.single(
+            "lsm_frames_total",
+            "counter",
+            "Frame updates processed.",
+            f.frames as f64,
+        );
+        w.single(
             "lsm_game_time_seconds",
             "gauge",
             "Game time seen through the frame updates, in seconds.",
+            f.game_time_seconds,
         );
-        w.sample("lsm_game_time_seconds", &[], f.game_time_seconds);
 
         w.family("lsm_levels", "gauge", "Levels by streaming state.");
         for state in StreamingState::ALL {
@@ -227,76 +237,67 @@ impl Writer {
                 f.levels_by_state[state as usize] as f64,
             );
         }
-        w.family(
+        w.single(
             "lsm_streaming_sources",
             "gauge",
             "Streaming sources of the last update.",
+            f.streaming_sources as f64,
         );
-        w.sample("lsm_streaming_sources", &[], f.streaming_sources as f64);
-        w.family("lsm_volumes", "gauge", "Live streaming volumes.");
-        w.sample("lsm_volumes", &[], f.volumes as f64);
-        w.family(
+        w.single(
+            "lsm_volumes",
+            "gauge",
+            "Live streaming volumes.",
+            f.volumes as f64,
+        );
+        w.single(
             "lsm_missing_levels",
             "gauge",
             "Wanted levels not yet where they should be.",
+            f.missing_levels as f64,
         );
-        w.sample("lsm_missing_levels", &[], f.missing_levels as f64);
 
-        w.family(
-            "lsm_memory_budget_used_megabytes",
-            "gauge",
-            "Memory held by the levels of each budget, in MB.",
-        );
-        for b in &f.budgets {
-            w.sample(
+        type BudgetFamily = (&'static str, &'static str, fn(&BudgetFigures) -> f64);
+        let budget_families: [BudgetFamily; 3] = [
+            (
                 "lsm_memory_budget_used_megabytes",
-                &[("budget", &b.name)],
-                b.used_mb,
-            );
-        }
-        w.family(
-            "lsm_memory_budget_max_megabytes",
-            "gauge",
-            "Maximum of each budget, in MB.",
-        );
-        for b in &f.budgets {
-            w.sample(
+                "Memory held by the levels of each budget, in MB.",
+                |b| b.used_mb,
+            ),
+            (
                 "lsm_memory_budget_max_megabytes",
-                &[("budget", &b.name)],
-                b.max_mb,
-            );
+                "Maximum of each budget, in MB.",
+                |b| b.max_mb,
+            ),
+            (
+                "lsm_memory_budget_state",
+                "State of each budget: 0 normal, 1 warning, 2 critical.",
+                |b| match b.state {
+                    MemoryState::Normal => 0.0,
+                    MemoryState::Warning => 1.0,
+                    MemoryState::Critical => 2.0,
+                },
+            ),
+        ];
+        for (name, help, value) in budget_families {
+            w.family(name, "gauge", help);
+            for b in &f.budgets {
+                w.sample(name, &[("budget", &b.name)], value(b));
+            }
         }
-        w.family(
-            "lsm_memory_budget_state",
-            "gauge",
-            "State of each budget: 0 normal, 1 warning, 2 critical.",
-        );
-        for b in &f.budgets {
-            let state = match b.state {
-                MemoryState::Normal => 0.0,
-                MemoryState::Warning => 1.0,
-                MemoryState::Critical => 2.0,
-            };
-            w.sample("lsm_memory_budget_state", &[("budget", &b.name)], state);
-        }
-        w.family(
+        w.single(
             "lsm_memory_unbudgeted_megabytes",
             "gauge",
             "Memory held by levels in no budget, in MB.",
-        );
-        w.sample(
-            "lsm_memory_unbudgeted_megabytes",
-            &[],
             f.unbudgeted_memory_mb,
-        );
-        w.family(
-            "lsm_memory_used_megabytes",
-            "gauge",
-            "Memory held by all levels, in MB.",
         );
         // The manager's own sum (`StreamingManager::used_memory_mb`).
         let used = f.budgets.iter().map(|b| b.used_mb).sum::<f64>() + f.unbudgeted_memory_mb;
-        w.sample("lsm_memory_used_megabytes", &[], used);
+        w.single(
+            "lsm_memory_used_megabytes",
+            "gauge",
+            "Memory held by all levels, in MB.",
+            used,
+        );
 
         w.family(
             "lsm_frame_time_milliseconds",
@@ -314,24 +315,16 @@ impl Writer {
             &[],
             f.frame_time.count as f64,
         );
-        w.family(
+        w.single(
             "lsm_frame_time_target_milliseconds",
             "gauge",
             "Frame-time target of performance warnings, in ms.",
-        );
-        w.sample(
-            "lsm_frame_time_target_milliseconds",
-            &[],
             f.target_frame_time_ms,
         );
-        w.family(
+        w.single(
             "lsm_performance_warning",
             "gauge",
             "1 while a performance warning is in force.",
-        );
-        w.sample(
-            "lsm_performance_warning",
-            &[],
             f64::from(u8::from(f.performance_warning)),
         );
 
@@ -358,20 +351,24 @@ impl Writer {
                 w.sample(name, &[("kind", &label)], series[kind.index()] as f64);
             }
         }
-        w.family("lsm_loads_in_flight", "gauge", "Load requests outstanding.");
-        w.sample("lsm_loads_in_flight", &[], f64::from(f.loads_in_flight));
-        w.family(
+        w.single(
+            "lsm_loads_in_flight",
+            "gauge",
+            "Load requests outstanding.",
+            f64::from(f.loads_in_flight),
+        );
+        w.single(
             "lsm_pending_requests",
             "gauge",
             "Requests issued and not yet taken by the host.",
+            f.pending_requests as f64,
         );
-        w.sample("lsm_pending_requests", &[], f.pending_requests as f64);
-        w.family(
+        w.single(
             "lsm_dropped_events_total",
             "counter",
             "Events dropped because the queue was full.",
+            f.dropped_events as f64,
         );
-        w.sample("lsm_dropped_events_total", &[], f.dropped_events as f64);
     }
 }
 
