@@ -1122,10 +1122,8 @@ fn the_metrics_endpoint_and_the_exporter_agree() {
     for frame in 0..400u32 {
         let x = f64::from(frame) * 7.0;
         let camera = StreamingSource {
-            position: Vec3::new(x, 0.0, 0.0),
             velocity: Vec3::new(420.0, 0.0, 0.0),
-            priority: Priority::Normal,
-            look_ahead_seconds: 0.0,
+            ..StreamingSource::at(Vec3::new(x, 0.0, 0.0))
         };
         m.update(&[camera], 1.0 / 60.0).unwrap();
         requests.clear();
@@ -1158,12 +1156,7 @@ fn the_metrics_endpoint_spells_infinity_plus_inf() {
         desc.estimated_memory_mb = 1e308;
         add_level_with_volume(&mut m, &desc, Vec3::new(0.0, 9000.0, 0.0), 200.0, 300.0);
     }
-    let camera = StreamingSource {
-        position: Vec3::new(0.0, 9000.0, 0.0),
-        velocity: Vec3::new(0.0, 0.0, 0.0),
-        priority: Priority::Normal,
-        look_ahead_seconds: 0.0,
-    };
+    let camera = StreamingSource::at(Vec3::new(0.0, 9000.0, 0.0));
     m.update(&[camera], 1.0 / 60.0).unwrap();
     m.profile_frame(1e308, 512.0, 1200, 800_000).unwrap();
     m.profile_frame(1e308, 512.0, 1200, 800_000).unwrap();

@@ -155,6 +155,17 @@ impl Cdp {
         r["result"]["value"].clone()
     }
 
+    /// Opens the tab `tab`, waits for the control `selector` to appear
+    /// (`what` names it in a timeout) and clicks it.
+    fn click_control(&mut self, tab: &str, selector: &str, what: &str) {
+        self.eval(&format!(
+            "document.querySelector('[data-tab={tab}]').click()"
+        ));
+        let control = format!("document.querySelector('{selector}')");
+        self.wait_for(&format!("{control} !== null"), what);
+        self.eval(&format!("{control}.click()"));
+    }
+
     /// Waits until `expression` is truthy.
     fn wait_for(&mut self, expression: &str, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -317,24 +328,18 @@ fn the_page_works_in_a_real_headless_browser() {
     }
 
     // Controls change the library's state.
-    page.eval("document.querySelector('[data-tab=overview]').click()");
-    page.wait_for(
-        "document.querySelector('[data-action=load][data-level=Village]') !== null",
+    page.click_control(
+        "overview",
+        "[data-action=load][data-level=Village]",
         "the Load button",
     );
-    page.eval("document.querySelector('[data-action=load][data-level=Village]').click()");
-    wait_until(
-        Duration::from_secs(10),
-        Duration::from_millis(20),
-        "the Load button did not pin Village",
-        || {
-            game.with(|m| {
-                m.level_info(m.find_level("Village").unwrap())
-                    .unwrap()
-                    .pinned
-            })
-        },
-    );
+    until_game("the Load button did not pin Village", || {
+        game.with(|m| {
+            m.level_info(m.find_level("Village").unwrap())
+                .unwrap()
+                .pinned
+        })
+    });
 
     page.eval("document.querySelector('[data-tab=memory]').click()");
     page.eval(
@@ -353,61 +358,40 @@ fn the_page_works_in_a_real_headless_browser() {
         "the new budget on the page",
     );
 
-    page.eval("document.querySelector('[data-tab=lod]').click()");
-    page.wait_for(
-        "document.querySelector('[data-action=set-lod][data-level=Castle][data-lod=LOW]') !== null",
+    page.click_control(
+        "lod",
+        "[data-action=set-lod][data-level=Castle][data-lod=LOW]",
         "the LOD buttons",
     );
-    page.eval(
-        "document.querySelector('[data-action=set-lod][data-level=Castle][data-lod=LOW]').click()",
-    );
-    wait_until(
-        Duration::from_secs(10),
-        Duration::from_millis(20),
-        "the LOD button did not set Castle's LOD",
-        || {
-            game.with(|m| m.level_lod("Castle").unwrap())
-                == level_streaming::core::lod::LodLevel::Low
-        },
-    );
+    until_game("the LOD button did not set Castle's LOD", || {
+        game.with(|m| m.level_lod("Castle").unwrap()) == level_streaming::core::lod::LodLevel::Low
+    });
 
-    page.eval("document.querySelector('[data-tab=volumes]').click()");
-    page.wait_for(
-        "document.querySelector('[data-action=disable][data-volume=Forest_volume]') !== null",
+    page.click_control(
+        "volumes",
+        "[data-action=disable][data-volume=Forest_volume]",
         "the volume toggle",
     );
-    page.eval("document.querySelector('[data-action=disable][data-volume=Forest_volume]').click()");
-    wait_until(
-        Duration::from_secs(10),
-        Duration::from_millis(20),
-        "the toggle did not disable the volume",
-        || {
-            !game.with(|m| {
-                m.volume(m.find_volume("Forest_volume").unwrap())
-                    .unwrap()
-                    .enabled
-            })
-        },
-    );
+    until_game("the toggle did not disable the volume", || {
+        !game.with(|m| {
+            m.volume(m.find_volume("Forest_volume").unwrap())
+                .unwrap()
+                .enabled
+        })
+    });
 
-    page.eval("document.querySelector('[data-tab=loading]').click()");
-    page.wait_for(
-        "document.querySelector('[data-action=show][data-screen=\"1\"]') !== null",
+    page.click_control(
+        "loading",
+        "[data-action=show][data-screen=\"1\"]",
         "the Show button",
     );
-    page.eval("document.querySelector('[data-action=show][data-screen=\"1\"]').click()");
-    wait_until(
-        Duration::from_secs(10),
-        Duration::from_millis(20),
-        "Show did not show the loading screen",
-        || {
-            game.with(|m| {
-                m.loading_screen(level_streaming::core::loading_screen::LoadingScreenId(1))
-                    .unwrap()
-                    .visible
-            })
-        },
-    );
+    until_game("Show did not show the loading screen", || {
+        game.with(|m| {
+            m.loading_screen(level_streaming::core::loading_screen::LoadingScreenId(1))
+                .unwrap()
+                .visible
+        })
+    });
     page.wait_for(
         "document.querySelector('#ls-list').textContent.includes('VISIBLE')",
         "the screen shown on the page",
@@ -447,4 +431,15 @@ fn the_page_works_in_a_real_headless_browser() {
     let _ = root.call("Browser.close", json!({}));
     drop(browser);
     game.stop();
+}
+
+/// Waits (10 s at most) until the game's state says `done`: a control's
+/// command reaches the game thread at its next frame.
+fn until_game(what: &str, done: impl FnMut() -> bool) {
+    wait_until(
+        Duration::from_secs(10),
+        Duration::from_millis(20),
+        what,
+        done,
+    );
 }

@@ -101,10 +101,8 @@ impl Game {
                 frame += 1;
                 let x = (frame as f64 * 3.0) % 2500.0;
                 let camera = StreamingSource {
-                    position: Vec3::new(x, 0.0, 0.0),
                     velocity: Vec3::new(180.0, 0.0, 0.0),
-                    priority: Priority::Normal,
-                    look_ahead_seconds: 0.0,
+                    ..StreamingSource::at(Vec3::new(x, 0.0, 0.0))
                 };
                 manager.update(&[camera], 1.0 / 60.0).unwrap();
                 requests.clear();
