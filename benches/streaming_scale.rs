@@ -442,7 +442,7 @@ fn headlines(quick: bool) {
     // A description of how a teleport's cost grows with what it changes
     // (not a target figure): 10 km jumps (north and back) along lines at
     // several distances from the world's west edge, so that the destination
-    // holds from no volume within reach (a jump that changes nothing) to a
+    // holds from no volume within reach (a jump between empty places) to a
     // full near set. In this uniform world the volumes a rebuild finds and
     // classifies grow with the flips, so a least-squares line through
     // (flips, time) has a slope that holds the per-change cost *and* the
@@ -492,7 +492,9 @@ fn headlines(quick: bool) {
         })
         .collect();
     let (intercept, per_flip) = least_squares(&points);
-    let no_change = points[0].1;
+    // The line 4 km outside the world: no volume within reach of either end.
+    assert_eq!(points[0].0, 0.0, "the outermost line reaches no volume");
+    let to_empty = points[0].1;
 
     // The baselines in the same run.
     let mut soa = Soa::new(&geoms);
@@ -540,8 +542,8 @@ fn headlines(quick: bool) {
         teleport_excl / walk_s1.as_secs_f64()
     );
     println!(
-        "headline teleport_no_change_us_1M_S1 {:.2} us",
-        us_f(no_change)
+        "headline teleport_to_empty_us_1M_S1 {:.2} us",
+        us_f(to_empty)
     );
     println!(
         "headline teleport_fit_intercept_us_1M_S1 {:.2} us",
