@@ -161,7 +161,7 @@ fn test_span(
 }
 
 /// `p - origin`.
-fn relative(p: &Vec3, origin: &Vec3) -> Vec3 {
+pub(super) fn relative(p: &Vec3, origin: &Vec3) -> Vec3 {
     Vec3::new(p.x - origin.x, p.y - origin.y, p.z - origin.z)
 }
 
@@ -218,7 +218,7 @@ impl Geometry {
         let start = self.rel_x.len();
         let Some((cx, cy)) = cell else {
             for i in start..start + count {
-                let entry = self.mirror(&self.slots[i], None);
+                let entry = self.mirror(&self.slots[i]);
                 for (column, value) in self.mirror_columns().into_iter().zip(entry) {
                     column.push(value);
                 }
@@ -245,13 +245,11 @@ impl Geometry {
 
     /// The mirror's entry for `g` (NaN stays NaN: a tombstone never passes
     /// a query).
-    fn mirror(&self, g: &VolumeGeom, cell: Option<Cell>) -> [f32; 5] {
-        let (cx, cy) = cell.unwrap_or_else(|| {
-            (
-                cell_of(g.center.x, self.cell_size),
-                cell_of(g.center.y, self.cell_size),
-            )
-        });
+    fn mirror(&self, g: &VolumeGeom) -> [f32; 5] {
+        let (cx, cy) = (
+            cell_of(g.center.x, self.cell_size),
+            cell_of(g.center.y, self.cell_size),
+        );
         let (x0, y0) = (cx as f64 * self.cell_size, cy as f64 * self.cell_size);
         [
             (g.center.x - x0) as f32,
@@ -263,21 +261,19 @@ impl Geometry {
     }
 
     pub(super) fn set(&mut self, slot: u32, g: &VolumeGeom) {
-        let [x, y, z, load, unload] = self.mirror(g, None);
-        let i = slot as usize;
-        self.slots[i] = *g;
-        (self.rel_x[i], self.rel_y[i], self.z[i]) = (x, y, z);
-        (self.reach_load[i], self.reach_unload[i]) = (load, unload);
+        let entry = self.mirror(g);
+        self.slots[slot as usize] = *g;
+        for (column, value) in self.mirror_columns().into_iter().zip(entry) {
+            column[slot as usize] = value;
+        }
     }
 
     pub(super) fn push(&mut self, g: &VolumeGeom) {
-        let [x, y, z, load, unload] = self.mirror(g, None);
+        let entry = self.mirror(g);
         self.slots.push(*g);
-        self.rel_x.push(x);
-        self.rel_y.push(y);
-        self.z.push(z);
-        self.reach_load.push(load);
-        self.reach_unload.push(unload);
+        for (column, value) in self.mirror_columns().into_iter().zip(entry) {
+            column.push(value);
+        }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -300,12 +296,16 @@ impl Geometry {
 
     /// Heap memory of the f32 mirror.
     pub(super) fn mirror_bytes(&self) -> usize {
-        (self.rel_x.capacity()
-            + self.rel_y.capacity()
-            + self.z.capacity()
-            + self.reach_load.capacity()
-            + self.reach_unload.capacity())
-            * 4
+        [
+            &self.rel_x,
+            &self.rel_y,
+            &self.z,
+            &self.reach_load,
+            &self.reach_unload,
+        ]
+        .iter()
+        .map(|column| column.capacity() * 4)
+        .sum()
     }
 
     /// Appends to `found` the slots of `span` (consecutive slots of
@@ -373,22 +373,10 @@ impl Geometry {
             .extend(hits.iter().map(|&i| reach[i as usize]));
     }
 
-    /// Appends to `found` the listed `slots` that pass `test`, with their
-    /// centre relative to `origin`.
-    pub(super) fn find_in_list(
-        &self,
-        slots: &[u32],
-        test: &ReachTest,
-        origin: &Vec3,
-        found: &mut Candidates,
-    ) {
-        self.find_exactly(slots.iter().copied(), test, origin, found);
-    }
-
-    /// Appends to `found` the `slots` that pass `test`, tested one at a
-    /// time on the exact geometry (capsules, and volumes listed outside the
-    /// build's runs).
-    fn find_exactly(
+    /// Appends to `found` the `slots` that pass `test`, with their centre
+    /// relative to `origin`, tested one at a time on the exact geometry
+    /// (capsules, and volumes listed outside the build's runs).
+    pub(super) fn find_exactly(
         &self,
         slots: impl IntoIterator<Item = u32>,
         test: &ReachTest,

@@ -340,20 +340,20 @@ impl CellMap {
         });
     }
 
-    /// Calls `f(cell box, class)` for every non-empty reach class, in the
-    /// cells around the box `lo..hi` (x, y), whose largest reach plus
-    /// `extra` can get to the box. `max_reach` bounds every class's reach.
+    /// Calls `f(class)` for every non-empty reach class, in the cells around
+    /// the box `lo..hi` (x, y), whose largest reach plus `extra` can get to
+    /// the box. `max_reach` bounds every class's reach.
     pub(super) fn for_each_class_near(
         &self,
         cell_size: f64,
         bounds: ((f64, f64), (f64, f64)),
         reach: (f64, f64),
-        mut f: impl FnMut(&CellBox, &ClassList),
+        mut f: impl FnMut(&ClassList),
     ) {
-        self.for_each_cell_near(cell_size, bounds, reach, |cell, list, in_reach| {
+        self.for_each_cell_near(cell_size, bounds, reach, |_, list, in_reach| {
             for (k, class) in list.classes.iter().enumerate() {
                 if in_reach & (1 << k) != 0 {
-                    f(cell, class);
+                    f(class);
                 }
             }
         });

@@ -638,7 +638,7 @@ impl WantingIndex {
         let point = (position.x, position.y);
         let reach = (self.max_reach, radius);
         self.cells
-            .for_each_class_near(self.cell_size, (point, point), reach, |_, class| {
+            .for_each_class_near(self.cell_size, (point, point), reach, |class| {
                 class.run.clone().for_each(&mut visit);
                 class.extra().iter().copied().for_each(&mut visit);
             });

@@ -13,7 +13,7 @@
 //! the geometry's mirror), and decided in f64 with the brute-force formula
 //! when it is too close to a boundary to call.
 
-use super::geometry::{Candidates, Geometry, ReachTest};
+use super::geometry::{relative, Candidates, Geometry, ReachTest};
 use super::{
     exact_zone, max_abs, SourceShape, VolumeGeom, BAND, INSIDE, MAX_F32_SCAN_EXTENT, OUTSIDE,
 };
@@ -158,8 +158,7 @@ impl Lane {
         rel: &RelShape,
         exact: impl Fn() -> u8,
     ) -> Lane {
-        let o = &frame.origin;
-        let c = Vec3::new(g.center.x - o.x, g.center.y - o.y, g.center.z - o.z);
+        let c = relative(&g.center, &frame.origin);
         let mut lane = Lane {
             x: c.x as f32,
             y: c.y as f32,
@@ -700,8 +699,7 @@ impl Tracker {
     /// above the difference in rounding (the grid mirror's lanes are built
     /// from cell-relative f32 coordinates of cells of `cell_size`).
     pub(super) fn may_hold(&self, center: &Vec3, cell_size: f64) -> bool {
-        let o = &self.frame.origin;
-        let (x, y) = (center.x - o.x, center.y - o.y);
+        let Vec3 { x, y, .. } = relative(center, &self.frame.origin);
         let slack = (1e-5 * (x.abs() + y.abs() + cell_size) + 1.0) as f32;
         self.lanes.may_hold((x as f32, y as f32), slack)
     }

@@ -98,7 +98,8 @@ impl WantingIndex {
                         let start = span.map_or(class.run.start, |s| s.0);
                         span = Some((start, class.run.end));
                     }
-                    self.geoms.find_in_list(class.extra(), &test, origin, found);
+                    self.geoms
+                        .find_exactly(class.extra().iter().copied(), &test, origin, found);
                 }
                 if let Some((start, end)) = span {
                     // Heights of every class the span crosses.
@@ -123,6 +124,8 @@ impl WantingIndex {
         let mut marks = std::mem::take(&mut self.marks);
         let placeholder = Tracker::new(self.trackers[t].shape);
         let mut tracker = std::mem::replace(&mut self.trackers[t], placeholder);
+        // The anchor is the current shape (set by `anchor`): one relative
+        // shape serves dropping, and classifying the new lanes.
         let rel = RelShape::new(&tracker.anchor, &tracker.frame.origin);
         let mut list = std::mem::take(&mut self.pending);
         list.clear();
@@ -152,18 +155,17 @@ impl WantingIndex {
         );
         self.flags = flags;
         found.retain(|slot| !marks.get(slot));
-        let shape = tracker.shape;
-        let rel = RelShape::new(&shape, &origin);
+        let shape = tracker.anchor;
         let frame = tracker.frame;
-        let added = tracker.lanes.len();
+        let kept = tracker.lanes.len();
         tracker.lanes.extend_with(&found, &frame, &rel, |slot| {
             exact_zone(&shape, &self.geoms.get(slot))
         });
-        for (i, slot, zone) in tracker.lanes.entries() {
-            if i >= added {
-                contribute(&mut self.states, &mut self.touched, slot, zone, 1);
-            }
+        for (_, slot, _) in tracker.lanes.entries().take(kept) {
             marks.clear(slot);
+        }
+        for (_, slot, zone) in tracker.lanes.entries().skip(kept) {
+            contribute(&mut self.states, &mut self.touched, slot, zone, 1);
         }
         self.marks = marks;
         self.pending = list;
