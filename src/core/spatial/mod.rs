@@ -67,7 +67,7 @@ mod tracking;
 
 use super::types::Vec3;
 use super::volume::next_wants;
-use geometry::{Candidates, Geometry};
+use geometry::{Geometry, QueryScratch};
 use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
 use near_set::{NearSet, Tracker};
 
@@ -326,13 +326,11 @@ pub struct WantingIndex {
     touched: Vec<u32>,
     /// Lanes to settle in the current scan (scratch, kept for its capacity).
     pending: Vec<u32>,
-    /// Candidates of a grid query (scratch).
-    found: Candidates,
     /// A near set kept for its capacity: a source rebuilding its lanes
     /// fills this one and leaves its old one here (one for all sources).
     spare_lanes: NearSet,
-    /// Scratch of the grid query.
-    flags: Vec<u8>,
+    /// Scratch of grid queries.
+    query: QueryScratch,
     /// Slots added outside the build's runs since the last (re)build.
     inserted_since_build: usize,
     /// Removed slots of the build's runs (tombstones).
@@ -370,9 +368,8 @@ impl WantingIndex {
             trackers: Vec::new(),
             touched: Vec::new(),
             pending: Vec::new(),
-            found: Candidates::default(),
             spare_lanes: NearSet::default(),
-            flags: Vec::new(),
+            query: QueryScratch::default(),
             inserted_since_build: 0,
             tombstones: 0,
             compactions: 0,
@@ -669,8 +666,7 @@ impl WantingIndex {
             + self.marks.memory_bytes()
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
-            + self.flags.capacity()
-            + self.found.memory_bytes()
+            + self.query.memory_bytes()
             + self.spare_lanes.memory_bytes()
             + self.geoms.mirror_bytes()
             + trackers

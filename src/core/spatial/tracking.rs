@@ -2,8 +2,7 @@
 //! set, incrementally or from scratch around a new origin) and the
 //! per-frame scan of the near set.
 
-use super::geometry::Candidates;
-use super::geometry::ReachTest;
+use super::geometry::{Candidates, QueryScratch, ReachTest};
 use super::near_set::{LaneFrame, RelShape, Tracker};
 use super::{contribute, exact_zone, rezone, SourceShape, WantingIndex, ORIGIN_RANGE};
 use crate::core::types::Vec3;
@@ -67,7 +66,7 @@ impl WantingIndex {
         &self,
         (anchor, origin): (&SourceShape, &Vec3),
         covered: Option<&Vec3>,
-        flags: &mut Vec<u8>,
+        scratch: &mut QueryScratch,
         found: &mut Candidates,
     ) {
         let margin = self.margin;
@@ -98,8 +97,11 @@ impl WantingIndex {
                         let start = span.map_or(class.run.start, |s| s.0);
                         span = Some((start, class.run.end));
                     }
-                    self.geoms
-                        .find_exactly(class.extra().iter().copied(), &test, origin, found);
+                    if !class.extra().is_empty() {
+                        let extra = class.extra().iter().copied();
+                        self.geoms
+                            .find_exactly(extra, &test, origin, scratch, found);
+                    }
                 }
                 if let Some((start, end)) = span {
                     // Heights of every class the span crosses.
@@ -110,7 +112,7 @@ impl WantingIndex {
                         }
                     }
                     let span = (start..end, cell, z_bound);
-                    self.geoms.find_in_span(span, &test, origin, flags, found);
+                    self.geoms.find_in_span(span, &test, origin, scratch, found);
                 }
             });
     }
@@ -143,24 +145,29 @@ impl WantingIndex {
         for (_, slot, _) in tracker.lanes.entries() {
             marks.set(slot);
         }
-        let mut found = std::mem::take(&mut self.found);
-        found.clear();
-        let mut flags = std::mem::take(&mut self.flags);
+        // The new lanes are appended, filtered, then classified.
+        let kept = tracker.lanes.len();
+        let mut query = std::mem::take(&mut self.query);
+        query.reach_load.clear();
         let origin = tracker.frame.origin;
         self.find_reaching(
             (&tracker.anchor, &origin),
             Some(&previous.start),
-            &mut flags,
-            &mut found,
+            &mut query,
+            tracker.lanes.coords_mut(),
         );
-        self.flags = flags;
-        found.retain(|slot| !marks.get(slot));
+        tracker
+            .lanes
+            .coords_mut()
+            .retain_from(kept, &mut query.reach_load, |slot| !marks.get(slot));
         let shape = tracker.anchor;
         let frame = tracker.frame;
-        let kept = tracker.lanes.len();
-        tracker.lanes.extend_with(&found, &frame, &rel, |slot| {
-            exact_zone(&shape, &self.geoms.get(slot))
-        });
+        tracker
+            .lanes
+            .classify_appended(kept, &query.reach_load, (&frame, &rel), |slot| {
+                exact_zone(&shape, &self.geoms.get(slot))
+            });
+        self.query = query;
         for (_, slot, _) in tracker.lanes.entries().take(kept) {
             marks.clear(slot);
         }
@@ -169,7 +176,6 @@ impl WantingIndex {
         }
         self.marks = marks;
         self.pending = list;
-        self.found = found;
         self.trackers[t] = tracker;
     }
 
@@ -194,17 +200,22 @@ impl WantingIndex {
         if tracker.finite() {
             let shape = tracker.shape;
             let rel = RelShape::new(&shape, &tracker.frame.origin);
-            let mut found = std::mem::take(&mut self.found);
-            found.clear();
-            let mut flags = std::mem::take(&mut self.flags);
+            let mut query = std::mem::take(&mut self.query);
+            query.reach_load.clear();
             let origin = tracker.frame.origin;
-            self.find_reaching((&shape, &origin), None, &mut flags, &mut found);
-            self.flags = flags;
+            self.find_reaching(
+                (&shape, &origin),
+                None,
+                &mut query,
+                tracker.lanes.coords_mut(),
+            );
             let frame = tracker.frame;
-            tracker.lanes.extend_with(&found, &frame, &rel, |slot| {
-                exact_zone(&shape, &self.geoms.get(slot))
-            });
-            self.found = found;
+            tracker
+                .lanes
+                .classify_appended(0, &query.reach_load, (&frame, &rel), |slot| {
+                    exact_zone(&shape, &self.geoms.get(slot))
+                });
+            self.query = query;
             for (_, slot, zone) in tracker.lanes.entries() {
                 contribute(&mut self.states, &mut self.touched, slot, zone, 1);
             }
