@@ -83,6 +83,14 @@ impl Candidates {
         self.reach_unload.push(reach_unload);
     }
 
+    /// Appends `other`'s candidates.
+    pub(super) fn extend_from(&mut self, other: &Candidates) {
+        macro_rules! extend {
+            ($($column:ident)*) => { $(self.$column.extend_from_slice(&other.$column);)* };
+        }
+        candidate_columns!(extend);
+    }
+
     /// Removes candidate `i` (the last one takes its place).
     pub(super) fn swap_remove(&mut self, i: usize) {
         macro_rules! swap_remove {
@@ -91,23 +99,17 @@ impl Candidates {
         candidate_columns!(swap_remove);
     }
 
-    /// Keeps, among the candidates from `base` on, those whose slot passes
-    /// `keep`, and the matching entries of `companion` (one per candidate
-    /// from `base` on).
-    pub(super) fn retain_from(
-        &mut self,
-        base: usize,
-        companion: &mut Vec<f32>,
-        mut keep: impl FnMut(u32) -> bool,
-    ) {
-        let mut n = base;
-        for i in base..self.len() {
+    /// Keeps the candidates whose slot passes `keep`, and the matching
+    /// entries of `companion` (one per candidate).
+    pub(super) fn retain(&mut self, companion: &mut Vec<f32>, mut keep: impl FnMut(u32) -> bool) {
+        let mut n = 0;
+        for i in 0..self.len() {
             if keep(self.slot[i]) {
                 macro_rules! shift {
                     ($($column:ident)*) => { $(self.$column[n] = self.$column[i];)* };
                 }
                 candidate_columns!(shift);
-                companion[n - base] = companion[i - base];
+                companion[n] = companion[i];
                 n += 1;
             }
         }
@@ -115,7 +117,7 @@ impl Candidates {
             ($($column:ident)*) => { $(self.$column.truncate(n);)* };
         }
         candidate_columns!(truncate);
-        companion.truncate(n - base);
+        companion.truncate(n);
     }
 
     /// Room for `more` candidates without reallocating.
@@ -126,8 +128,14 @@ impl Candidates {
         candidate_columns!(reserve);
     }
 
+    /// Candidates the columns hold without reallocating.
     pub(super) fn capacity(&self) -> usize {
-        self.slot.capacity()
+        let mut capacity = usize::MAX;
+        macro_rules! min {
+            ($($column:ident)*) => { $(capacity = capacity.min(self.$column.capacity());)* };
+        }
+        candidate_columns!(min);
+        capacity
     }
 
     pub(super) fn memory_bytes(&self) -> usize {
@@ -196,6 +204,16 @@ fn test_span(
         let bound = (reach[i] + reach_slack) * (1.0 + 1e-6);
         flags[i] = (dx * dx + dy * dy + dz * dz <= bound * bound) as u8;
     }
+}
+
+/// What turns a mirror entry of `cell` into a centre relative to `origin`
+/// (the mirror's heights are absolute): the same f32 sums for every query.
+fn cell_offset(cell: &CellBox, origin: &Vec3) -> (f32, f32, f32) {
+    (
+        (cell.x0 - origin.x) as f32,
+        (cell.y0 - origin.y) as f32,
+        -origin.z as f32,
+    )
 }
 
 /// `p - origin`.
@@ -382,12 +400,7 @@ impl Geometry {
         let flags = &mut scratch.flags;
         flags.resize(n, 0);
         test_span((x, y, z, reach), (px, py, pz, reach_slack), &mut flags[..n]);
-        // The centres relative to the origin, from the cell's corner.
-        let (ox, oy, oz) = (
-            (cell.x0 - origin.x) as f32,
-            (cell.y0 - origin.y) as f32,
-            -origin.z as f32,
-        );
+        let (ox, oy, oz) = cell_offset(cell, origin);
         // The passing positions first, then one tight loop per column.
         // (A branch-free compaction: about a third pass, unpredictably.)
         let hits = &mut scratch.hits;
@@ -432,6 +445,36 @@ impl Geometry {
             out_unload[k] = reach[i];
             out_load[k] = load[i];
         }
+    }
+
+    /// Appends to `found` every slot of `span` (consecutive slots of
+    /// `cell`'s, all live and all known to pass the query), with their
+    /// centre relative to `origin`: [`find_in_span`](Self::find_in_span)'s
+    /// output without the test (copies, which vectorise).
+    pub(super) fn copy_span(
+        &self,
+        span: std::ops::Range<u32>,
+        cell: &CellBox,
+        origin: &Vec3,
+        scratch: &mut QueryScratch,
+        found: &mut Candidates,
+    ) {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let (ox, oy, oz) = cell_offset(cell, origin);
+        found.slot.extend(span);
+        found
+            .x
+            .extend(self.rel_x[start..end].iter().map(|&x| x + ox));
+        found
+            .y
+            .extend(self.rel_y[start..end].iter().map(|&y| y + oy));
+        found.z.extend(self.z[start..end].iter().map(|&z| z + oz));
+        found
+            .reach_unload
+            .extend_from_slice(&self.reach_unload[start..end]);
+        scratch
+            .reach_load
+            .extend_from_slice(&self.reach_load[start..end]);
     }
 
     /// Appends to `found` the `slots` that pass `test`, with their centre

@@ -67,7 +67,7 @@ mod tracking;
 
 use super::types::Vec3;
 use super::volume::next_wants;
-use geometry::{Geometry, QueryScratch};
+use geometry::{Candidates, Geometry, QueryScratch};
 use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
 use near_set::{NearSet, Tracker};
 
@@ -331,6 +331,9 @@ pub struct WantingIndex {
     spare_lanes: NearSet,
     /// Scratch of grid queries.
     query: QueryScratch,
+    /// What a refresh's query found (scratch; a rebuild's query writes
+    /// straight into the new near set).
+    found: Candidates,
     /// Slots added outside the build's runs since the last (re)build.
     inserted_since_build: usize,
     /// Removed slots of the build's runs (tombstones).
@@ -370,6 +373,7 @@ impl WantingIndex {
             pending: Vec::new(),
             spare_lanes: NearSet::default(),
             query: QueryScratch::default(),
+            found: Candidates::default(),
             inserted_since_build: 0,
             tombstones: 0,
             compactions: 0,
@@ -667,6 +671,7 @@ impl WantingIndex {
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
             + self.query.memory_bytes()
+            + self.found.memory_bytes()
             + self.spare_lanes.memory_bytes()
             + self.geoms.mirror_bytes()
             + trackers

@@ -614,18 +614,33 @@ impl NearSet {
     /// and the room stays between an eighth and a half of the lanes (64
     /// sources' near sets are a visible share of the index's memory).
     pub(super) fn reserve_headroom(&mut self) {
-        let len = self.len();
-        if self.coords.capacity() >= len + len / 8 + 64 {
+        self.reserve_headroom_for(self.len());
+    }
+
+    /// [`reserve_headroom`](Self::reserve_headroom) for a set of `len`
+    /// lanes (the one a rebuild expects to make).
+    pub(super) fn reserve_headroom_for(&mut self, len: usize) {
+        // The columns grow apart (a rebuild appends coordinates span by
+        // span): the tightest one decides.
+        let capacity = self
+            .coords
+            .capacity()
+            .min(self.safe_lo.capacity())
+            .min(self.safe_hi.capacity())
+            .min(self.zone.capacity());
+        if capacity >= len + len / 8 + 64 {
             return;
         }
-        let more = len / 2 + 64;
+        let target = len + len / 2 + 64;
+        // `reserve_exact` counts from the current length.
+        let more = target.saturating_sub(self.len());
         self.coords.reserve_exact(more);
         macro_rules! reserve {
             ($($column:ident)*) => { $(self.$column.reserve_exact(more);)* };
         }
         own_columns!(reserve);
         self.flags
-            .reserve_exact((len + more).saturating_sub(self.flags.len()));
+            .reserve_exact(target.saturating_sub(self.flags.len()));
     }
 
     /// Lanes with their slot and zone.

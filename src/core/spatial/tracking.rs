@@ -3,6 +3,7 @@
 //! per-frame scan of the near set.
 
 use super::geometry::{Candidates, QueryScratch, ReachTest};
+use super::grid::ClassList;
 use super::near_set::{LaneFrame, RelShape, Tracker};
 use super::{contribute, exact_zone, rezone, SourceShape, WantingIndex, ORIGIN_RANGE};
 use crate::core::types::Vec3;
@@ -62,6 +63,9 @@ impl WantingIndex {
     /// span of slots per cell. A class inside the span that needed no test
     /// costs a few lanes' worth of arithmetic; every slot is still tested
     /// on its own, and a covered one found again is in the near set already.
+    /// The classes after the last one to test whose every volume is within
+    /// reach of the anchor are copied without a test (the near cells of a
+    /// rebuild), unless the runs hold tombstones, which a copy would take.
     fn find_reaching(
         &self,
         (anchor, origin): (&SourceShape, &Vec3),
@@ -72,39 +76,52 @@ impl WantingIndex {
         let margin = self.margin;
         let bounds = (anchor.min_xy(), anchor.max_xy());
         let reach = (self.max_reach, margin);
+        let copy_whole = self.tombstones == 0;
         self.cells
             .for_each_cell_near(self.cell_size, bounds, reach, |cell, list, in_reach| {
                 let test = ReachTest::new(anchor, margin, cell.magnitude());
-                let mut span: Option<(u32, u32)> = None;
-                let mut z_bound: f64 = 0.0;
+                // Whether every volume of a class is within reach of `p`: the
+                // class box's farthest point is (a distance to the anchor's
+                // start bounds the one to a capsule).
+                let far_in_plane = |p: &Vec3| {
+                    let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
+                    let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
+                    (*p, fx * fx + fy * fy)
+                };
+                let whole_class = |class: &ClassList, (p, xy2): (Vec3, f64)| {
+                    let (min_z, max_z) = class.z_range();
+                    let fz = (min_z - p.z).abs().max((max_z - p.z).abs());
+                    (xy2 + fz * fz).sqrt() * (1.0 + 1e-12) <= class.min_reach() + margin
+                };
+                let covered = covered.map(far_in_plane);
+                let whole_from_anchor = far_in_plane(&anchor.start);
+                let mut tested: Option<(u32, u32)> = None;
+                let mut copied: Option<(u32, u32)> = None;
                 for (k, class) in list.classes.iter().enumerate() {
-                    if in_reach & (1 << k) == 0 {
+                    if in_reach & (1 << k) == 0 || covered.is_some_and(|c| whole_class(class, c)) {
                         continue;
-                    }
-                    if let Some(p) = covered {
-                        // Every volume of the class is within reach of `p`:
-                        // the class box's farthest point is.
-                        let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
-                        let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
-                        let (min_z, max_z) = class.z_range();
-                        let fz = (min_z - p.z).abs().max((max_z - p.z).abs());
-                        let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
-                        if far <= class.min_reach() + margin {
-                            continue;
-                        }
-                    }
-                    if !class.run.is_empty() {
-                        let start = span.map_or(class.run.start, |s| s.0);
-                        span = Some((start, class.run.end));
                     }
                     if !class.extra().is_empty() {
                         let extra = class.extra().iter().copied();
                         self.geoms
                             .find_exactly(extra, &test, origin, scratch, found);
                     }
+                    if class.run.is_empty() {
+                        continue;
+                    }
+                    if copy_whole && whole_class(class, whole_from_anchor) {
+                        let start = copied.map_or(class.run.start, |s| s.0);
+                        copied = Some((start, class.run.end));
+                    } else {
+                        // Classes to copy before this one are tested with it.
+                        let start = tested.or(copied).map_or(class.run.start, |s| s.0);
+                        tested = Some((start, class.run.end));
+                        copied = None;
+                    }
                 }
-                if let Some((start, end)) = span {
+                if let Some((start, end)) = tested {
                     // Heights of every class the span crosses.
+                    let mut z_bound: f64 = 0.0;
                     for class in &list.classes {
                         if class.run.start < end && class.run.end > start {
                             let (min_z, max_z) = class.z_range();
@@ -113,6 +130,10 @@ impl WantingIndex {
                     }
                     let span = (start..end, cell, z_bound);
                     self.geoms.find_in_span(span, &test, origin, scratch, found);
+                }
+                if let Some((start, end)) = copied {
+                    self.geoms
+                        .copy_span(start..end, cell, origin, scratch, found);
                 }
             });
     }
@@ -145,21 +166,24 @@ impl WantingIndex {
         for (_, slot, _) in tracker.lanes.entries() {
             marks.set(slot);
         }
-        // The new lanes are appended, filtered, then classified.
+        // The volumes found go to the index's scratch (most of a refresh's
+        // are in the set already), then the new ones are appended and
+        // classified.
         let kept = tracker.lanes.len();
         let mut query = std::mem::take(&mut self.query);
         query.reach_load.clear();
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
         let origin = tracker.frame.origin;
         self.find_reaching(
             (&tracker.anchor, &origin),
             Some(&previous.start),
             &mut query,
-            tracker.lanes.coords_mut(),
+            &mut found,
         );
-        tracker
-            .lanes
-            .coords_mut()
-            .retain_from(kept, &mut query.reach_load, |slot| !marks.get(slot));
+        found.retain(&mut query.reach_load, |slot| !marks.get(slot));
+        tracker.lanes.coords_mut().extend_from(&found);
+        self.found = found;
         let shape = tracker.anchor;
         let frame = tracker.frame;
         tracker
@@ -191,6 +215,17 @@ impl WantingIndex {
         // sources, kept for its capacity); the old ones become the spare.
         let mut fresh = std::mem::take(&mut self.spare_lanes);
         fresh.clear();
+        // Room for as many lanes as the old set (or, for a new source, the
+        // largest other set) had: the query appends span by span, and
+        // growing by doubling would leave a near set up to twice its size.
+        let expected = self
+            .trackers
+            .iter()
+            .map(|t| t.lanes.len())
+            .max()
+            .unwrap_or(0)
+            .max(tracker.lanes.len());
+        fresh.reserve_headroom_for(expected);
         let mut old = std::mem::replace(&mut tracker.lanes, fresh);
         for (_, slot, zone) in old.entries() {
             contribute(&mut self.states, &mut self.touched, slot, zone, -1);
