@@ -41,9 +41,12 @@
 //!   from the geometry's mirror), and if it
 //!   is too close to a boundary to call in f32 it is decided with the same
 //!   f64 formula as the brute-force rule. The decision is therefore exactly
-//!   the wanting rule. Building lanes (a teleport builds a thousand) copies
-//!   the query's f32 candidates and classifies them in one vectorised pass;
-//!   only the lanes too close to a boundary read the f64 geometry.
+//!   the wanting rule. Building lanes (a teleport builds a thousand): the
+//!   query writes them straight into the new near set (the cell classes
+//!   wholly within reach are copied without a test), and one vectorised
+//!   pass classifies them with one tolerance for the batch (at least each
+//!   lane's own); only the lanes too close to a boundary read the f64
+//!   geometry.
 //! - **Counts, not minima.** Each volume counts the sources (capsules, with
 //!   velocity look-ahead) that have it inside the load distance and inside
 //!   the unload distance. The wanting rule then reads: wants if the first

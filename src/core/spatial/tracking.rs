@@ -91,7 +91,8 @@ impl WantingIndex {
                 let whole_class = |class: &ClassList, (p, xy2): (Vec3, f64)| {
                     let (min_z, max_z) = class.z_range();
                     let fz = (min_z - p.z).abs().max((max_z - p.z).abs());
-                    (xy2 + fz * fz).sqrt() * (1.0 + 1e-12) <= class.min_reach() + margin
+                    let reach = class.min_reach() + margin;
+                    (xy2 + fz * fz) * (1.0 + 1e-11) <= reach * reach
                 };
                 let covered = covered.map(far_in_plane);
                 let whole_from_anchor = far_in_plane(&anchor.start);
@@ -196,6 +197,10 @@ impl WantingIndex {
             marks.clear(slot);
         }
         for (_, slot, zone) in tracker.lanes.entries().skip(kept) {
+            debug_assert!(
+                self.states[slot as usize].live,
+                "a lane for a removed volume"
+            );
             contribute(&mut self.states, &mut self.touched, slot, zone, 1);
         }
         self.marks = marks;
@@ -252,6 +257,10 @@ impl WantingIndex {
                 });
             self.query = query;
             for (_, slot, zone) in tracker.lanes.entries() {
+                debug_assert!(
+                    self.states[slot as usize].live,
+                    "a lane for a removed volume"
+                );
                 contribute(&mut self.states, &mut self.touched, slot, zone, 1);
             }
         }
