@@ -26,33 +26,45 @@ pub(super) struct Geometry {
     reach_unload: Vec<f32>,
 }
 
-/// Candidates of a grid query: slots, with their centre relative to the
-/// tracker's origin and their reaches (f32), which is what a new lane
-/// needs: the query copies them while the mirror's span is in cache.
+/// The volumes a grid query found, as the lanes of a near set hold them:
+/// slots, with their centre relative to the tracker's origin and their
+/// unload reach (f32). Queries append here directly (a near set's own
+/// columns), copying from the mirror while its span is in cache.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Candidates {
     pub(super) slot: Vec<u32>,
     pub(super) x: Vec<f32>,
     pub(super) y: Vec<f32>,
     pub(super) z: Vec<f32>,
-    /// `radius + load`, as in the mirror.
-    pub(super) reach_load: Vec<f32>,
     /// `radius + unload`, as in the mirror.
     pub(super) reach_unload: Vec<f32>,
-    /// Scratch of a query.
+}
+
+/// Scratch of grid queries, kept for its capacity.
+#[derive(Clone, Debug, Default)]
+pub(super) struct QueryScratch {
+    /// `radius + load` (as in the mirror) of each candidate appended since
+    /// it was cleared, in order: only classifying new lanes needs it.
+    pub(super) reach_load: Vec<f32>,
+    flags: Vec<u8>,
     hits: Vec<u32>,
 }
 
-/// Applies `$what` to every column of [`Candidates`] but the slots.
+impl QueryScratch {
+    pub(super) fn memory_bytes(&self) -> usize {
+        (self.reach_load.capacity() + self.hits.capacity()) * 4 + self.flags.capacity()
+    }
+}
+
+/// Applies `$what` to every column of [`Candidates`].
 macro_rules! candidate_columns {
     ($what:ident) => {
-        $what!(x y z reach_load reach_unload)
+        $what!(slot x y z reach_unload)
     };
 }
 
 impl Candidates {
     pub(super) fn clear(&mut self) {
-        self.slot.clear();
         macro_rules! clear {
             ($($column:ident)*) => { $(self.$column.clear();)* };
         }
@@ -63,37 +75,71 @@ impl Candidates {
         self.slot.len()
     }
 
-    fn push(&mut self, slot: u32, c: Vec3, [load, unload]: [f32; 2]) {
+    pub(super) fn push(&mut self, slot: u32, (x, y, z): (f32, f32, f32), reach_unload: f32) {
         self.slot.push(slot);
-        self.x.push(c.x as f32);
-        self.y.push(c.y as f32);
-        self.z.push(c.z as f32);
-        self.reach_load.push(load);
-        self.reach_unload.push(unload);
+        self.x.push(x);
+        self.y.push(y);
+        self.z.push(z);
+        self.reach_unload.push(reach_unload);
     }
 
-    /// Keeps the candidates whose slot passes `keep`.
-    pub(super) fn retain(&mut self, mut keep: impl FnMut(u32) -> bool) {
+    /// Appends `other`'s candidates.
+    pub(super) fn extend_from(&mut self, other: &Candidates) {
+        macro_rules! extend {
+            ($($column:ident)*) => { $(self.$column.extend_from_slice(&other.$column);)* };
+        }
+        candidate_columns!(extend);
+    }
+
+    /// Removes candidate `i` (the last one takes its place).
+    pub(super) fn swap_remove(&mut self, i: usize) {
+        macro_rules! swap_remove {
+            ($($column:ident)*) => { $(self.$column.swap_remove(i);)* };
+        }
+        candidate_columns!(swap_remove);
+    }
+
+    /// Keeps the candidates whose slot passes `keep`, and the matching
+    /// entries of `companion` (one per candidate).
+    pub(super) fn retain(&mut self, companion: &mut Vec<f32>, mut keep: impl FnMut(u32) -> bool) {
         let mut n = 0;
         for i in 0..self.len() {
             if keep(self.slot[i]) {
-                self.slot[n] = self.slot[i];
                 macro_rules! shift {
                     ($($column:ident)*) => { $(self.$column[n] = self.$column[i];)* };
                 }
                 candidate_columns!(shift);
+                companion[n] = companion[i];
                 n += 1;
             }
         }
-        self.slot.truncate(n);
         macro_rules! truncate {
             ($($column:ident)*) => { $(self.$column.truncate(n);)* };
         }
         candidate_columns!(truncate);
+        companion.truncate(n);
+    }
+
+    /// Room for `more` candidates without reallocating.
+    pub(super) fn reserve_exact(&mut self, more: usize) {
+        macro_rules! reserve {
+            ($($column:ident)*) => { $(self.$column.reserve_exact(more);)* };
+        }
+        candidate_columns!(reserve);
+    }
+
+    /// Candidates the columns hold without reallocating.
+    pub(super) fn capacity(&self) -> usize {
+        let mut capacity = usize::MAX;
+        macro_rules! min {
+            ($($column:ident)*) => { $(capacity = capacity.min(self.$column.capacity());)* };
+        }
+        candidate_columns!(min);
+        capacity
     }
 
     pub(super) fn memory_bytes(&self) -> usize {
-        let mut words = self.slot.capacity() + self.hits.capacity();
+        let mut words = 0;
         macro_rules! capacity {
             ($($column:ident)*) => { $(words += self.$column.capacity();)* };
         }
@@ -158,6 +204,16 @@ fn test_span(
         let bound = (reach[i] + reach_slack) * (1.0 + 1e-6);
         flags[i] = (dx * dx + dy * dy + dz * dz <= bound * bound) as u8;
     }
+}
+
+/// What turns a mirror entry of `cell` into a centre relative to `origin`
+/// (the mirror's heights are absolute): the same f32 sums for every query.
+fn cell_offset(cell: &CellBox, origin: &Vec3) -> (f32, f32, f32) {
+    (
+        (cell.x0 - origin.x) as f32,
+        (cell.y0 - origin.y) as f32,
+        -origin.z as f32,
+    )
 }
 
 /// `p - origin`.
@@ -311,7 +367,7 @@ impl Geometry {
     /// Appends to `found` the slots of `span` (consecutive slots of
     /// `cell`'s, whose centre heights are at most `z_bound` in absolute
     /// value) that pass `test`, with their centre relative to `origin`;
-    /// `flags` is scratch. A point anchor is tested on the f32 mirror, with
+    /// its load reaches go to `scratch`. A point anchor is tested on the f32 mirror, with
     /// a slack far above its rounding (more candidates are harmless, fewer
     /// would not be); a capsule in f64.
     pub(super) fn find_in_span(
@@ -319,11 +375,11 @@ impl Geometry {
         (span, cell, z_bound): (std::ops::Range<u32>, &CellBox, f64),
         test: &ReachTest,
         origin: &Vec3,
-        flags: &mut Vec<u8>,
+        scratch: &mut QueryScratch,
         found: &mut Candidates,
     ) {
         if test.anchor.start != test.anchor.end {
-            self.find_exactly(span, test, origin, found);
+            self.find_exactly(span, test, origin, scratch, found);
             return;
         }
         let (start, end) = (span.start as usize, span.end as usize);
@@ -341,17 +397,13 @@ impl Geometry {
             &self.z[start..end],
         );
         let reach = &self.reach_unload[start..end];
+        let flags = &mut scratch.flags;
         flags.resize(n, 0);
         test_span((x, y, z, reach), (px, py, pz, reach_slack), &mut flags[..n]);
-        // The centres relative to the origin, from the cell's corner.
-        let (ox, oy, oz) = (
-            (cell.x0 - origin.x) as f32,
-            (cell.y0 - origin.y) as f32,
-            -origin.z as f32,
-        );
+        let (ox, oy, oz) = cell_offset(cell, origin);
         // The passing positions first, then one tight loop per column.
         // (A branch-free compaction: about a third pass, unpredictably.)
-        let hits = &mut found.hits;
+        let hits = &mut scratch.hits;
         hits.resize(n, 0);
         let mut passed = 0;
         for (i, &f) in flags[..n].iter().enumerate() {
@@ -359,18 +411,70 @@ impl Geometry {
             passed += f as usize;
         }
         hits.truncate(passed);
-        let hits = &found.hits;
-        found.slot.extend(hits.iter().map(|&i| span.start + i));
-        found.x.extend(hits.iter().map(|&i| x[i as usize] + ox));
-        found.y.extend(hits.iter().map(|&i| y[i as usize] + oy));
-        found.z.extend(hits.iter().map(|&i| z[i as usize] + oz));
+        // One pass over the hits writes every column, into room made first
+        // (a gather per column would re-read the hits and check bounds six
+        // times).
+        let hits = &scratch.hits;
+        let base = found.len();
+        let grown = base + passed;
+        found.slot.resize(grown, 0);
+        macro_rules! grow {
+            ($($column:ident)*) => { $(found.$column.resize(grown, 0.0);)* };
+        }
+        grow!(x y z reach_unload);
+        let load_base = scratch.reach_load.len();
+        scratch.reach_load.resize(load_base + passed, 0.0);
+        // Every slice as long as the hits, or as the span: one bounds
+        // check a hit.
+        let out_slot = &mut found.slot[base..grown];
+        let (out_x, out_y, out_z) = (
+            &mut found.x[base..grown],
+            &mut found.y[base..grown],
+            &mut found.z[base..grown],
+        );
+        let out_unload = &mut found.reach_unload[base..grown];
+        let out_load = &mut scratch.reach_load[load_base..load_base + passed];
         let load = &self.reach_load[start..end];
+        let hits = &hits[..passed];
+        for (k, &i) in hits.iter().enumerate() {
+            let i = i as usize;
+            out_slot[k] = span.start + i as u32;
+            out_x[k] = x[i] + ox;
+            out_y[k] = y[i] + oy;
+            out_z[k] = z[i] + oz;
+            out_unload[k] = reach[i];
+            out_load[k] = load[i];
+        }
+    }
+
+    /// Appends to `found` every slot of `span` (consecutive slots of
+    /// `cell`'s, all live and all known to pass the query), with their
+    /// centre relative to `origin`: [`find_in_span`](Self::find_in_span)'s
+    /// output without the test (copies, which vectorise).
+    pub(super) fn copy_span(
+        &self,
+        span: std::ops::Range<u32>,
+        cell: &CellBox,
+        origin: &Vec3,
+        scratch: &mut QueryScratch,
+        found: &mut Candidates,
+    ) {
+        let (start, end) = (span.start as usize, span.end as usize);
+        let (ox, oy, oz) = cell_offset(cell, origin);
+        found.slot.extend(span);
         found
-            .reach_load
-            .extend(hits.iter().map(|&i| load[i as usize]));
+            .x
+            .extend(self.rel_x[start..end].iter().map(|&x| x + ox));
+        found
+            .y
+            .extend(self.rel_y[start..end].iter().map(|&y| y + oy));
+        found.z.extend(self.z[start..end].iter().map(|&z| z + oz));
         found
             .reach_unload
-            .extend(hits.iter().map(|&i| reach[i as usize]));
+            .extend_from_slice(&self.reach_unload[start..end]);
+        scratch
+            .reach_load
+            .extend_from_slice(&self.reach_load[start..end]);
     }
 
     /// Appends to `found` the `slots` that pass `test`, with their centre
@@ -381,13 +485,16 @@ impl Geometry {
         slots: impl IntoIterator<Item = u32>,
         test: &ReachTest,
         origin: &Vec3,
+        scratch: &mut QueryScratch,
         found: &mut Candidates,
     ) {
         for slot in slots {
             let g = &self.slots[slot as usize];
             if test.reaches(g) {
                 let (load, unload) = self.reaches(slot);
-                found.push(slot, relative(&g.center, origin), [load, unload]);
+                let c = relative(&g.center, origin);
+                found.push(slot, (c.x as f32, c.y as f32, c.z as f32), unload);
+                scratch.reach_load.push(load);
             }
         }
     }

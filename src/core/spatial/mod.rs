@@ -41,9 +41,12 @@
 //!   from the geometry's mirror), and if it
 //!   is too close to a boundary to call in f32 it is decided with the same
 //!   f64 formula as the brute-force rule. The decision is therefore exactly
-//!   the wanting rule. Building lanes (a teleport builds a thousand) copies
-//!   the query's f32 candidates and classifies them in one vectorised pass;
-//!   only the lanes too close to a boundary read the f64 geometry.
+//!   the wanting rule. Building lanes (a teleport builds a thousand): the
+//!   query writes them straight into the new near set (the cell classes
+//!   wholly within reach are copied without a test), and one vectorised
+//!   pass classifies them with one tolerance for the batch (at least each
+//!   lane's own); only the lanes too close to a boundary read the f64
+//!   geometry.
 //! - **Counts, not minima.** Each volume counts the sources (capsules, with
 //!   velocity look-ahead) that have it inside the load distance and inside
 //!   the unload distance. The wanting rule then reads: wants if the first
@@ -67,7 +70,7 @@ mod tracking;
 
 use super::types::Vec3;
 use super::volume::next_wants;
-use geometry::{Candidates, Geometry};
+use geometry::{Candidates, Geometry, QueryScratch};
 use grid::{cell_of, reach_class, CellList, CellMap, CellRect, MAX_DENSE_CELLS, REACH_CLASSES};
 use near_set::{NearSet, Tracker};
 
@@ -326,13 +329,14 @@ pub struct WantingIndex {
     touched: Vec<u32>,
     /// Lanes to settle in the current scan (scratch, kept for its capacity).
     pending: Vec<u32>,
-    /// Candidates of a grid query (scratch).
-    found: Candidates,
     /// A near set kept for its capacity: a source rebuilding its lanes
     /// fills this one and leaves its old one here (one for all sources).
     spare_lanes: NearSet,
-    /// Scratch of the grid query.
-    flags: Vec<u8>,
+    /// Scratch of grid queries.
+    query: QueryScratch,
+    /// What a refresh's query found (scratch; a rebuild's query writes
+    /// straight into the new near set).
+    found: Candidates,
     /// Slots added outside the build's runs since the last (re)build.
     inserted_since_build: usize,
     /// Removed slots of the build's runs (tombstones).
@@ -370,9 +374,9 @@ impl WantingIndex {
             trackers: Vec::new(),
             touched: Vec::new(),
             pending: Vec::new(),
-            found: Candidates::default(),
             spare_lanes: NearSet::default(),
-            flags: Vec::new(),
+            query: QueryScratch::default(),
+            found: Candidates::default(),
             inserted_since_build: 0,
             tombstones: 0,
             compactions: 0,
@@ -669,7 +673,7 @@ impl WantingIndex {
             + self.marks.memory_bytes()
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
-            + self.flags.capacity()
+            + self.query.memory_bytes()
             + self.found.memory_bytes()
             + self.spare_lanes.memory_bytes()
             + self.geoms.mirror_bytes()

@@ -52,12 +52,6 @@ fn thresholds(r: f32, tol: f32) -> (f32, f32) {
     )
 }
 
-/// For one distance: 0 = surely within, 1 = too close to call, 2 = surely beyond.
-#[inline(always)]
-fn side(d2: f32, lo: f32, hi: f32) -> u8 {
-    (d2 > lo) as u8 + (d2 > hi) as u8
-}
-
 /// What a lane's squared distance says: whether the zone is sure in f32,
 /// the zone, and the safe interval around `d2` (zone and interval are
 /// meaningless when not sure). Branch free, so a batch of lanes vectorises.
@@ -65,23 +59,31 @@ fn side(d2: f32, lo: f32, hi: f32) -> u8 {
 fn classify(d2: f32, reach_load: f32, reach_unload: f32, tol: f32) -> (bool, u8, f32, f32) {
     let (load_lo, load_hi) = thresholds(reach_load, tol);
     let (unload_lo, unload_hi) = thresholds(reach_unload, tol);
-    let load = side(d2, load_lo, load_hi);
-    let unload = side(d2, unload_lo, unload_hi);
-    // An overflowing square or distance (absurd sizes) leaves the lane to f64.
-    let sure = (load != 1) & (unload != 1) & (unload_hi < f32::INFINITY) & !d2.is_nan();
+    // Surely within / surely beyond each reach. Comparisons with NaN are
+    // false: a NaN distance or reach is never sure.
+    let (in_load, out_load) = (d2 <= load_lo, d2 > load_hi);
+    let (in_unload, out_unload) = (d2 <= unload_lo, d2 > unload_hi);
+    // An overflowing square (absurd sizes) leaves the lane to f64.
+    let sure = (in_load | out_load) & (in_unload | out_unload) & (unload_hi < f32::INFINITY);
     const _: () = assert!(INSIDE == 0 && BAND == 1 && OUTSIDE == 2);
-    let zone = (load != 0) as u8 * (1 + (unload == 2) as u8);
-    let (a_lo, a_hi) = if load == 0 {
-        (f32::NEG_INFINITY, load_lo)
-    } else {
-        (load_hi, f32::INFINITY)
-    };
-    let (b_lo, b_hi) = if unload == 0 {
-        (f32::NEG_INFINITY, unload_lo)
-    } else {
-        (unload_hi, f32::INFINITY)
-    };
-    (sure, zone, a_lo.max(b_lo), a_hi.min(b_hi))
+    let zone = (!in_load) as u8 * (1 + out_unload as u8);
+    // The interval each reach allows, intersected (selects, not `max` and
+    // `min`, which would order NaN: nothing is NaN when sure).
+    let pick = |c: bool, a: f32, b: f32| if c { a } else { b };
+    let (a_lo, b_lo) = (
+        pick(in_load, f32::NEG_INFINITY, load_hi),
+        pick(in_unload, f32::NEG_INFINITY, unload_hi),
+    );
+    let (a_hi, b_hi) = (
+        pick(in_load, load_lo, f32::INFINITY),
+        pick(in_unload, unload_lo, f32::INFINITY),
+    );
+    (
+        sure,
+        zone,
+        pick(a_lo > b_lo, a_lo, b_lo),
+        pick(a_hi < b_hi, a_hi, b_hi),
+    )
 }
 
 /// The safe interval a lane gets: `classify`'s when sure, else an empty one
@@ -145,12 +147,23 @@ impl LaneFrame {
     fn lane_tol(&self, (x, y, z): (f32, f32, f32), reach_unload: f32) -> f32 {
         self.tol((x * x + y * y + z * z).sqrt(), reach_unload)
     }
+
+    /// One tolerance for a batch of lanes within `radius` of `start` (both
+    /// relative to the origin) whose largest unload reach is `reach_max`:
+    /// at least each lane's own ([`tol`](Self::tol) grows with both, and
+    /// the extent in `base` dwarfs the rest, so it is barely larger).
+    /// Spares a rebuild a square root and a dozen operations per lane.
+    fn batch_tol(&self, (sx, sy, sz): (f32, f32, f32), radius: f32, reach_max: f32) -> f32 {
+        let from_origin = (sx * sx + sy * sy + sz * sz).sqrt();
+        // Rounded up past the rounding of the sum and the square root.
+        self.tol((from_origin + radius) * (1.0 + 1e-6), reach_max)
+    }
 }
 
 impl Lane {
     /// A lane for `g` in `frame`, classified for `rel`; `exact()` gives its
     /// zone for the current shape in f64 when f32 cannot call it (as in
-    /// [`NearSet::extend_with`], which builds lanes in bulk).
+    /// [`NearSet::classify_appended`], which builds lanes in bulk).
     pub(super) fn new(
         slot: u32,
         g: &VolumeGeom,
@@ -229,6 +242,11 @@ impl RelShape {
         self.inv_len2 == 0.0
     }
 
+    /// The start of the shape.
+    fn start(&self) -> (f32, f32, f32) {
+        (self.sx, self.sy, self.sz)
+    }
+
     /// Squared distance from a relative centre to the segment (f32). For a
     /// point `t = 0` and this is the point distance, bit for bit.
     // max/min rather than clamp: a NaN parameter (inf * 0) becomes 0, not NaN.
@@ -250,30 +268,26 @@ impl RelShape {
     }
 }
 
-/// Expands `$apply!(x y z …)` with the names of a near set's columns: the
-/// fields of [`Lane`], one array each, always one entry per lane.
-macro_rules! columns {
+/// Expands `$apply!(safe_lo safe_hi zone)`: the columns of a near set
+/// besides its coordinates (a [`Candidates`]), one entry per lane.
+macro_rules! own_columns {
     ($apply:ident) => {
-        $apply!(x y z safe_lo safe_hi reach_unload slot zone)
+        $apply!(safe_lo safe_hi zone)
     };
 }
 
-/// The lanes of a near set, as flat arrays: the scan reads the first five,
-/// a re-classification the rest.
+/// The lanes of a near set, as flat arrays: the scan reads the coordinates
+/// and the safe interval, a re-classification the rest.
 #[derive(Clone, Debug, Default)]
 pub(super) struct NearSet {
-    /// Centre relative to the tracker's origin.
-    x: Vec<f32>,
-    y: Vec<f32>,
-    z: Vec<f32>,
+    /// Slot, centre relative to the tracker's origin, and `radius +
+    /// unload` (the re-anchoring's drop test reads it; a re-classification
+    /// takes `radius + load` from the geometry's mirror, and derives the
+    /// tolerance from the coordinates). Grid queries append to it directly.
+    coords: Candidates,
     /// The zone holds while `safe_lo < d^2 <= safe_hi`.
     safe_lo: Vec<f32>,
     safe_hi: Vec<f32>,
-    /// `radius + unload`: the re-anchoring's drop test reads it. A
-    /// re-classification takes `radius + load` from the geometry's mirror,
-    /// and derives the tolerance from the coordinates.
-    reach_unload: Vec<f32>,
-    slot: Vec<u32>,
     /// The exact zone this source contributes to the volume's counts.
     zone: Vec<u8>,
     /// Scratch of the scan: 1 where a lane left its safe interval.
@@ -307,22 +321,24 @@ impl Default for Bounds {
 }
 
 impl Bounds {
-    /// Widened to hold the points `(x[i], y[i])`.
-    #[allow(clippy::eq_op)]
-    fn widen(&mut self, x: &[f32], y: &[f32]) {
-        let [mut x0, mut y0, mut x1, mut y1] = self.xy;
-        // `v - v` is 0 for a finite `v`, NaN otherwise: no branch, so the
-        // loop vectorises.
-        let mut finite = 0.0f32;
-        for (&x, &y) in x.iter().zip(y) {
-            x0 = if x < x0 { x } else { x0 };
-            y0 = if y < y0 { y } else { y0 };
-            x1 = if x > x1 { x } else { x1 };
-            y1 = if y > y1 { y } else { y1 };
-            finite += (x - x) + (y - y);
+    /// Widened to hold the point `(x, y)`.
+    fn widen(&mut self, x: f32, y: f32) {
+        let [x0, y0, x1, y1] = &mut self.xy;
+        (*x0, *y0, *x1, *y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+        self.unbounded |= !(x.is_finite() && y.is_finite());
+    }
+
+    /// Widened to hold the points within `radius` of `(x, y)` (which has
+    /// room for the rounding of the box's corners).
+    fn widen_around(&mut self, (x, y): (f32, f32), radius: f32) {
+        let r = radius + 1e-5 * (x.abs() + y.abs()) + 1e-3;
+        if r.is_finite() && x.is_finite() && y.is_finite() {
+            let [x0, y0, x1, y1] = &mut self.xy;
+            (*x0, *y0) = (x0.min(x - r), y0.min(y - r));
+            (*x1, *y1) = (x1.max(x + r), y1.max(y + r));
+        } else {
+            self.unbounded = true;
         }
-        self.xy = [x0, y0, x1, y1];
-        self.unbounded |= finite != 0.0;
     }
 }
 
@@ -375,14 +391,15 @@ struct LaneOutputs<'a> {
 }
 
 /// Gives new lanes their safe interval and (when sure) zone from
-/// their squared distance (see [`classify`]).
+/// their squared distance (see [`classify`]), with one tolerance for all
+/// of them (at least each one's own: see [`LaneFrame::batch_tol`]).
 #[allow(clippy::needless_range_loop)]
 #[inline(always)]
 fn classify_new_lanes(
     (x, y, z): (&[f32], &[f32], &[f32]),
     (reach_load, reach_unload): (&[f32], &[f32]),
     out: LaneOutputs,
-    frame: &LaneFrame,
+    tol: f32,
     d2: impl Fn(f32, f32, f32) -> f32,
 ) {
     let n = out.unsure.len();
@@ -391,13 +408,45 @@ fn classify_new_lanes(
     let (safe_lo, safe_hi) = (&mut out.safe_lo[..n], &mut out.safe_hi[..n]);
     let zone = &mut out.zone[..n];
     for i in 0..n {
-        let tol = frame.lane_tol((x[i], y[i], z[i]), reach_unload[i]);
         let (sure, class_zone, lo, hi) =
             classify(d2(x[i], y[i], z[i]), reach_load[i], reach_unload[i], tol);
         (safe_lo[i], safe_hi[i]) = safe_interval(sure, lo, hi);
         zone[i] = class_zone;
         out.unsure[i] = !sure as u8;
     }
+}
+
+/// How far the lanes get from `(sx, sy, sz)` (rounded up past the f32
+/// rounding of their distances), and their largest unload reach: infinite
+/// when a coordinate or reach is not finite or a reach is negative (which
+/// only makes tolerances, and bounds, infinite).
+#[allow(clippy::needless_range_loop)]
+fn farthest(
+    (x, y, z): (&[f32], &[f32], &[f32]),
+    reach: &[f32],
+    (sx, sy, sz): (f32, f32, f32),
+) -> (f32, f32) {
+    let n = reach.len();
+    let (x, y, z) = (&x[..n], &y[..n], &z[..n]);
+    // The bits of a non-negative float order as the float does, with
+    // infinity and NaN above every finite value and negative floats above
+    // those: an integer maximum, which vectorises (a float one does not,
+    // as it must order NaN).
+    let (mut d2_max, mut reach_max) = (0u32, 0u32);
+    for i in 0..n {
+        let (dx, dy, dz) = (x[i] - sx, y[i] - sy, z[i] - sz);
+        d2_max = d2_max.max((dx * dx + dy * dy + dz * dz).to_bits());
+        reach_max = reach_max.max(reach[i].to_bits());
+    }
+    let value = |bits: u32| {
+        if bits < f32::INFINITY.to_bits() {
+            f32::from_bits(bits)
+        } else {
+            f32::INFINITY
+        }
+    };
+    let radius = value(d2_max).sqrt() * (1.0 + 1e-5) + 1e-3;
+    (radius, value(reach_max))
 }
 
 /// Calls `f(i)`, in increasing order, for every non-zero flag.
@@ -423,23 +472,26 @@ fn visit_flags(flags: &[u8], mut f: impl FnMut(usize)) {
 
 impl NearSet {
     pub(super) fn len(&self) -> usize {
-        self.slot.len()
+        self.coords.len()
     }
 
     pub(super) fn clear(&mut self) {
+        self.coords.clear();
         macro_rules! clear {
             ($($column:ident)*) => { $(self.$column.clear();)* };
         }
-        columns!(clear);
+        own_columns!(clear);
         self.bounds = Bounds::default();
     }
 
     pub(super) fn push(&mut self, lane: &Lane) {
+        self.coords
+            .push(lane.slot, (lane.x, lane.y, lane.z), lane.reach_unload);
         macro_rules! push {
             ($($column:ident)*) => { $(self.$column.push(lane.$column);)* };
         }
-        columns!(push);
-        self.bounds.widen(&[lane.x], &[lane.y]);
+        own_columns!(push);
+        self.bounds.widen(lane.x, lane.y);
     }
 
     /// Whether a lane at about `(x, y)` (a volume's centre relative to the
@@ -453,40 +505,46 @@ impl NearSet {
     }
 
     pub(super) fn slot(&self, i: usize) -> u32 {
-        self.slot[i]
+        self.coords.slot[i]
     }
 
     pub(super) fn zone(&self, i: usize) -> u8 {
         self.zone[i]
     }
 
-    /// Appends a lane for each candidate, classified for `rel`; `exact(slot)`
-    /// decides the zone of a lane too close to a boundary to call in f32
-    /// (as in the scan). A rebuild makes a thousand lanes in a row: the
-    /// candidates already hold the coordinates and reaches (copied from the
-    /// geometry's f32 mirror), and the classification is a vectorised pass.
-    pub(super) fn extend_with(
+    /// Where a grid query appends the coordinates of new lanes; then
+    /// [`classify_appended`](Self::classify_appended) completes them.
+    pub(super) fn coords_mut(&mut self) -> &mut Candidates {
+        &mut self.coords
+    }
+
+    /// Completes the lanes appended to the coordinates from `base` on,
+    /// whose `radius + load` are `reach_load` (one each, as copied from the
+    /// geometry's f32 mirror), classified for `rel`; `exact(slot)` decides
+    /// the zone of a lane too close to a boundary to call in f32 (as in the
+    /// scan). A rebuild makes a thousand lanes in a row: the classification
+    /// is a vectorised pass with one tolerance for the batch.
+    pub(super) fn classify_appended(
         &mut self,
-        found: &Candidates,
-        frame: &LaneFrame,
-        rel: &RelShape,
+        base: usize,
+        reach_load: &[f32],
+        (frame, rel): (&LaneFrame, &RelShape),
         exact: impl Fn(u32) -> u8,
     ) {
-        let base = self.len();
-        let end = base + found.len();
+        let end = self.len();
+        debug_assert_eq!(reach_load.len(), end - base, "one load reach per new lane");
         macro_rules! grow {
             ($($column:ident)*) => { $(self.$column.resize(end, Default::default());)* };
         }
-        columns!(grow);
-        self.x[base..].copy_from_slice(&found.x);
-        self.y[base..].copy_from_slice(&found.y);
-        self.bounds.widen(&found.x, &found.y);
-        self.z[base..].copy_from_slice(&found.z);
-        self.slot[base..].copy_from_slice(&found.slot);
-        self.reach_unload[base..].copy_from_slice(&found.reach_unload);
-        self.flags.resize(found.len(), 0);
-        let coords = (&self.x[base..], &self.y[base..], &self.z[base..]);
-        let reaches = (&found.reach_load[..], &self.reach_unload[base..]);
+        own_columns!(grow);
+        let c = &self.coords;
+        let coords = (&c.x[base..], &c.y[base..], &c.z[base..]);
+        let start = rel.start();
+        let (radius, reach_max) = farthest(coords, &c.reach_unload[base..], start);
+        self.bounds.widen_around((start.0, start.1), radius);
+        let tol = frame.batch_tol(start, radius, reach_max);
+        self.flags.resize(end - base, 0);
+        let reaches = (reach_load, &c.reach_unload[base..]);
         let out = LaneOutputs {
             safe_lo: &mut self.safe_lo[base..],
             safe_hi: &mut self.safe_hi[base..],
@@ -494,50 +552,59 @@ impl NearSet {
             unsure: &mut self.flags[..],
         };
         if rel.is_point() {
-            classify_new_lanes(coords, reaches, out, frame, |x, y, z| rel.point_d2(x, y, z));
+            classify_new_lanes(coords, reaches, out, tol, |x, y, z| rel.point_d2(x, y, z));
         } else {
-            classify_new_lanes(coords, reaches, out, frame, |x, y, z| rel.d2(x, y, z));
+            classify_new_lanes(coords, reaches, out, tol, |x, y, z| rel.d2(x, y, z));
         }
-        let (slots, zones) = (&self.slot[base..], &mut self.zone[base..]);
+        let (slots, zones) = (&c.slot[base..], &mut self.zone[base..]);
         visit_flags(&self.flags, |i| zones[i] = exact(slots[i]));
         #[cfg(debug_assertions)]
         for i in base..end {
             assert_eq!(
                 self.zone[i],
-                exact(self.slot[i]),
+                exact(self.coords.slot[i]),
                 "f32 class disagrees with f64"
             );
         }
     }
 
     fn lane(&self, i: usize) -> Lane {
-        macro_rules! get {
-            ($($column:ident)*) => { Lane { $($column: self.$column[i],)* } };
+        let c = &self.coords;
+        Lane {
+            x: c.x[i],
+            y: c.y[i],
+            z: c.z[i],
+            safe_lo: self.safe_lo[i],
+            safe_hi: self.safe_hi[i],
+            reach_unload: c.reach_unload[i],
+            slot: c.slot[i],
+            zone: self.zone[i],
         }
-        columns!(get)
     }
 
     /// The lane of `slot`, if any. Blocks of 16 slots are compared without
     /// an early exit (packed compares), so looking through a thousand lanes
     /// for each of 64 sources stays cheap when a host removes volumes.
     pub(super) fn position_of(&self, slot: u32) -> Option<usize> {
-        let blocks = self.slot.chunks_exact(16);
+        let slots = &self.coords.slot;
+        let blocks = slots.chunks_exact(16);
         let tail = blocks.remainder();
         for (b, block) in blocks.enumerate() {
             if block.iter().map(|&s| (s == slot) as u32).sum::<u32>() != 0 {
                 return block.iter().position(|&s| s == slot).map(|j| b * 16 + j);
             }
         }
-        let base = self.slot.len() - tail.len();
+        let base = slots.len() - tail.len();
         tail.iter().position(|&s| s == slot).map(|j| base + j)
     }
 
     /// Removes lane `i` (the last lane takes its place).
     pub(super) fn swap_remove(&mut self, i: usize) {
+        self.coords.swap_remove(i);
         macro_rules! swap_remove {
             ($($column:ident)*) => { $(self.$column.swap_remove(i);)* };
         }
-        columns!(swap_remove);
+        own_columns!(swap_remove);
     }
 
     /// Keeps room for the near set to grow as the source moves on, so that
@@ -547,22 +614,39 @@ impl NearSet {
     /// and the room stays between an eighth and a half of the lanes (64
     /// sources' near sets are a visible share of the index's memory).
     pub(super) fn reserve_headroom(&mut self) {
-        let len = self.len();
-        if self.slot.capacity() >= len + len / 8 + 64 {
+        self.reserve_headroom_for(self.len());
+    }
+
+    /// [`reserve_headroom`](Self::reserve_headroom) for a set of `len`
+    /// lanes (the one a rebuild expects to make).
+    pub(super) fn reserve_headroom_for(&mut self, len: usize) {
+        // The columns grow apart (a rebuild appends coordinates span by
+        // span): the tightest one decides.
+        let capacity = self
+            .coords
+            .capacity()
+            .min(self.safe_lo.capacity())
+            .min(self.safe_hi.capacity())
+            .min(self.zone.capacity());
+        if capacity >= len + len / 8 + 64 {
             return;
         }
-        let more = len / 2 + 64;
+        let target = len + len / 2 + 64;
+        // `reserve_exact` counts from the current length.
+        let more = target.saturating_sub(self.len());
+        self.coords.reserve_exact(more);
         macro_rules! reserve {
             ($($column:ident)*) => { $(self.$column.reserve_exact(more);)* };
         }
-        columns!(reserve);
+        own_columns!(reserve);
         self.flags
-            .reserve_exact((len + more).saturating_sub(self.flags.len()));
+            .reserve_exact(target.saturating_sub(self.flags.len()));
     }
 
     /// Lanes with their slot and zone.
     pub(super) fn entries(&self) -> impl Iterator<Item = (usize, u32, u8)> + '_ {
-        self.slot
+        self.coords
+            .slot
             .iter()
             .zip(&self.zone)
             .enumerate()
@@ -592,7 +676,8 @@ impl NearSet {
     pub(super) fn for_each_unsafe(&mut self, rel: &RelShape, f: impl FnMut(usize)) {
         let n = self.len();
         self.flags.resize(n, 0);
-        let coords = (&self.x[..], &self.y[..], &self.z[..]);
+        let c = &self.coords;
+        let coords = (&c.x[..], &c.y[..], &c.z[..]);
         let interval = (&self.safe_lo[..], &self.safe_hi[..]);
         if rel.is_point() {
             flag_unsafe(coords, interval, &mut self.flags, |x, y, z| {
@@ -615,13 +700,14 @@ impl NearSet {
     ) {
         let n = self.len();
         self.flags.resize(n, 0);
-        let coords = (&self.x[..], &self.y[..], &self.z[..]);
+        let c = &self.coords;
+        let coords = (&c.x[..], &c.y[..], &c.z[..]);
         // Rounded up: over-keeping a lane is harmless.
         let margin = (margin * (1.0 + 1e-6)) as f32;
         let limits = (margin, frame);
         flag_beyond(
             coords,
-            &self.reach_unload,
+            &c.reach_unload,
             limits,
             &mut self.flags,
             |x, y, z| rel.d2(x, y, z),
@@ -636,7 +722,7 @@ impl NearSet {
         macro_rules! sum {
             ($($column:ident)*) => { 0 $(+ bytes(&self.$column))* };
         }
-        columns!(sum) + bytes(&self.flags)
+        self.coords.memory_bytes() + own_columns!(sum) + bytes(&self.flags)
     }
 }
 

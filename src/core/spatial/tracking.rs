@@ -2,8 +2,8 @@
 //! set, incrementally or from scratch around a new origin) and the
 //! per-frame scan of the near set.
 
-use super::geometry::Candidates;
-use super::geometry::ReachTest;
+use super::geometry::{Candidates, QueryScratch, ReachTest};
+use super::grid::ClassList;
 use super::near_set::{LaneFrame, RelShape, Tracker};
 use super::{contribute, exact_zone, rezone, SourceShape, WantingIndex, ORIGIN_RANGE};
 use crate::core::types::Vec3;
@@ -63,46 +63,66 @@ impl WantingIndex {
     /// span of slots per cell. A class inside the span that needed no test
     /// costs a few lanes' worth of arithmetic; every slot is still tested
     /// on its own, and a covered one found again is in the near set already.
+    /// The classes after the last one to test whose every volume is within
+    /// reach of the anchor are copied without a test (the near cells of a
+    /// rebuild), unless the runs hold tombstones, which a copy would take.
     fn find_reaching(
         &self,
         (anchor, origin): (&SourceShape, &Vec3),
         covered: Option<&Vec3>,
-        flags: &mut Vec<u8>,
+        scratch: &mut QueryScratch,
         found: &mut Candidates,
     ) {
         let margin = self.margin;
         let bounds = (anchor.min_xy(), anchor.max_xy());
         let reach = (self.max_reach, margin);
+        let copy_whole = self.tombstones == 0;
         self.cells
             .for_each_cell_near(self.cell_size, bounds, reach, |cell, list, in_reach| {
                 let test = ReachTest::new(anchor, margin, cell.magnitude());
-                let mut span: Option<(u32, u32)> = None;
-                let mut z_bound: f64 = 0.0;
+                // Whether every volume of a class is within reach of `p`: the
+                // class box's farthest point is (a distance to the anchor's
+                // start bounds the one to a capsule).
+                let far_in_plane = |p: &Vec3| {
+                    let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
+                    let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
+                    (*p, fx * fx + fy * fy)
+                };
+                let whole_class = |class: &ClassList, (p, xy2): (Vec3, f64)| {
+                    let (min_z, max_z) = class.z_range();
+                    let fz = (min_z - p.z).abs().max((max_z - p.z).abs());
+                    let reach = class.min_reach() + margin;
+                    (xy2 + fz * fz) * (1.0 + 1e-11) <= reach * reach
+                };
+                let covered = covered.map(far_in_plane);
+                let whole_from_anchor = far_in_plane(&anchor.start);
+                let mut tested: Option<(u32, u32)> = None;
+                let mut copied: Option<(u32, u32)> = None;
                 for (k, class) in list.classes.iter().enumerate() {
-                    if in_reach & (1 << k) == 0 {
+                    if in_reach & (1 << k) == 0 || covered.is_some_and(|c| whole_class(class, c)) {
                         continue;
                     }
-                    if let Some(p) = covered {
-                        // Every volume of the class is within reach of `p`:
-                        // the class box's farthest point is.
-                        let fx = (cell.x0 - p.x).abs().max((cell.x1 - p.x).abs());
-                        let fy = (cell.y0 - p.y).abs().max((cell.y1 - p.y).abs());
-                        let (min_z, max_z) = class.z_range();
-                        let fz = (min_z - p.z).abs().max((max_z - p.z).abs());
-                        let far = (fx * fx + fy * fy + fz * fz).sqrt() * (1.0 + 1e-12);
-                        if far <= class.min_reach() + margin {
-                            continue;
-                        }
+                    if !class.extra().is_empty() {
+                        let extra = class.extra().iter().copied();
+                        self.geoms
+                            .find_exactly(extra, &test, origin, scratch, found);
                     }
-                    if !class.run.is_empty() {
-                        let start = span.map_or(class.run.start, |s| s.0);
-                        span = Some((start, class.run.end));
+                    if class.run.is_empty() {
+                        continue;
                     }
-                    self.geoms
-                        .find_exactly(class.extra().iter().copied(), &test, origin, found);
+                    if copy_whole && whole_class(class, whole_from_anchor) {
+                        let start = copied.map_or(class.run.start, |s| s.0);
+                        copied = Some((start, class.run.end));
+                    } else {
+                        // Classes to copy before this one are tested with it.
+                        let start = tested.or(copied).map_or(class.run.start, |s| s.0);
+                        tested = Some((start, class.run.end));
+                        copied = None;
+                    }
                 }
-                if let Some((start, end)) = span {
+                if let Some((start, end)) = tested {
                     // Heights of every class the span crosses.
+                    let mut z_bound: f64 = 0.0;
                     for class in &list.classes {
                         if class.run.start < end && class.run.end > start {
                             let (min_z, max_z) = class.z_range();
@@ -110,7 +130,11 @@ impl WantingIndex {
                         }
                     }
                     let span = (start..end, cell, z_bound);
-                    self.geoms.find_in_span(span, &test, origin, flags, found);
+                    self.geoms.find_in_span(span, &test, origin, scratch, found);
+                }
+                if let Some((start, end)) = copied {
+                    self.geoms
+                        .copy_span(start..end, cell, origin, scratch, found);
                 }
             });
     }
@@ -143,33 +167,44 @@ impl WantingIndex {
         for (_, slot, _) in tracker.lanes.entries() {
             marks.set(slot);
         }
+        // The volumes found go to the index's scratch (most of a refresh's
+        // are in the set already), then the new ones are appended and
+        // classified.
+        let kept = tracker.lanes.len();
+        let mut query = std::mem::take(&mut self.query);
+        query.reach_load.clear();
         let mut found = std::mem::take(&mut self.found);
         found.clear();
-        let mut flags = std::mem::take(&mut self.flags);
         let origin = tracker.frame.origin;
         self.find_reaching(
             (&tracker.anchor, &origin),
             Some(&previous.start),
-            &mut flags,
+            &mut query,
             &mut found,
         );
-        self.flags = flags;
-        found.retain(|slot| !marks.get(slot));
+        found.retain(&mut query.reach_load, |slot| !marks.get(slot));
+        tracker.lanes.coords_mut().extend_from(&found);
+        self.found = found;
         let shape = tracker.anchor;
         let frame = tracker.frame;
-        let kept = tracker.lanes.len();
-        tracker.lanes.extend_with(&found, &frame, &rel, |slot| {
-            exact_zone(&shape, &self.geoms.get(slot))
-        });
+        tracker
+            .lanes
+            .classify_appended(kept, &query.reach_load, (&frame, &rel), |slot| {
+                exact_zone(&shape, &self.geoms.get(slot))
+            });
+        self.query = query;
         for (_, slot, _) in tracker.lanes.entries().take(kept) {
             marks.clear(slot);
         }
         for (_, slot, zone) in tracker.lanes.entries().skip(kept) {
+            debug_assert!(
+                self.states[slot as usize].live,
+                "a lane for a removed volume"
+            );
             contribute(&mut self.states, &mut self.touched, slot, zone, 1);
         }
         self.marks = marks;
         self.pending = list;
-        self.found = found;
         self.trackers[t] = tracker;
     }
 
@@ -185,6 +220,17 @@ impl WantingIndex {
         // sources, kept for its capacity); the old ones become the spare.
         let mut fresh = std::mem::take(&mut self.spare_lanes);
         fresh.clear();
+        // Room for as many lanes as the old set (or, for a new source, the
+        // largest other set) had: the query appends span by span, and
+        // growing by doubling would leave a near set up to twice its size.
+        let expected = self
+            .trackers
+            .iter()
+            .map(|t| t.lanes.len())
+            .max()
+            .unwrap_or(0)
+            .max(tracker.lanes.len());
+        fresh.reserve_headroom_for(expected);
         let mut old = std::mem::replace(&mut tracker.lanes, fresh);
         for (_, slot, zone) in old.entries() {
             contribute(&mut self.states, &mut self.touched, slot, zone, -1);
@@ -194,18 +240,27 @@ impl WantingIndex {
         if tracker.finite() {
             let shape = tracker.shape;
             let rel = RelShape::new(&shape, &tracker.frame.origin);
-            let mut found = std::mem::take(&mut self.found);
-            found.clear();
-            let mut flags = std::mem::take(&mut self.flags);
+            let mut query = std::mem::take(&mut self.query);
+            query.reach_load.clear();
             let origin = tracker.frame.origin;
-            self.find_reaching((&shape, &origin), None, &mut flags, &mut found);
-            self.flags = flags;
+            self.find_reaching(
+                (&shape, &origin),
+                None,
+                &mut query,
+                tracker.lanes.coords_mut(),
+            );
             let frame = tracker.frame;
-            tracker.lanes.extend_with(&found, &frame, &rel, |slot| {
-                exact_zone(&shape, &self.geoms.get(slot))
-            });
-            self.found = found;
+            tracker
+                .lanes
+                .classify_appended(0, &query.reach_load, (&frame, &rel), |slot| {
+                    exact_zone(&shape, &self.geoms.get(slot))
+                });
+            self.query = query;
             for (_, slot, zone) in tracker.lanes.entries() {
+                debug_assert!(
+                    self.states[slot as usize].live,
+                    "a lane for a removed volume"
+                );
                 contribute(&mut self.states, &mut self.touched, slot, zone, 1);
             }
         }
