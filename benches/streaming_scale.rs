@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
-use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex, DEFAULT_TRACK_MARGIN};
 use level_streaming::core::types::Vec3;
 use level_streaming::core::volume::next_wants;
 
@@ -347,6 +347,12 @@ fn least_squares(points: &[(f64, f64)]) -> (f64, f64) {
 }
 
 /// Median of three.
+/// The median of `v` (the upper one of an even count).
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 fn median3(mut v: [Duration; 3]) -> Duration {
     v.sort();
     v[1]
@@ -405,39 +411,79 @@ fn headlines(quick: bool) {
     }
     let allocations = (ALLOCATIONS.load(Ordering::Relaxed) - before) as f64 / frames as f64;
 
-    // Teleport frames (S = 1), each alternating 10 km east and back.
+    // Teleport frames (S = 1, each alternating 10 km east and back), the
+    // cost of a decision change, and walking frames (S = 1), measured in
+    // interleaved rounds: the machine's speed drifts during a run (by half,
+    // on these shared machines), and a ratio is only meaningful between
+    // figures from the same time. Each figure and each ratio is the median
+    // of its per-round values.
+    //
+    // The cost of a decision change is measured where there is nothing
+    // else to do: a source vanishing withdraws what it contributed and
+    // turns off the volumes only it wanted.
+    let teleport_rounds = if quick { 9 } else { 25 };
+    let teleports = 8;
     let mut t = Walkers::new(1);
-    let mut shapes1 = Vec::new();
-    let mut teleport_flips = 0;
-    let teleports = if quick { 20 } else { 100 };
-    let teleport = time_per_call(4, teleports, || {
-        t.teleport(&mut shapes1);
-        flipped.clear();
-        black_box(index.update(&shapes1, &mut flipped));
-        teleport_flips += flipped.len();
-    });
-    // Mean flips per teleport frame (warm-up frames included: all alike).
-    let teleport_flips = teleport_flips as f64 / (teleports + 4) as f64;
-
-    // The cost of a decision change, measured where there is nothing else
-    // to do: a source vanishing withdraws what it contributed and turns off
-    // the volumes only it wanted.
-    let mut vanish = Duration::ZERO;
-    let mut vanish_flips = 0;
     let mut v = Walkers::new(1);
-    for _ in 0..teleports {
-        for _ in 0..5 {
-            v.step(&mut shapes1);
+    let mut w = Walkers::new(1);
+    let mut shapes1 = Vec::new();
+    let mut round_teleport = Vec::new();
+    let mut round_change = Vec::new();
+    let mut round_walk = Vec::new();
+    let mut round_ratio = Vec::new();
+    let mut round_excl = Vec::new();
+    let mut teleport_flips = 0;
+    let mut teleport_frames = 0;
+    for _ in 0..teleport_rounds {
+        let mut flips = 0;
+        let teleport = time_per_call(2, teleports, || {
+            t.teleport(&mut shapes1);
             flipped.clear();
-            index.update(&shapes1, &mut flipped);
+            black_box(index.update(&shapes1, &mut flipped));
+            flips += flipped.len();
+        });
+        // Warm-up frames included: every frame is alike.
+        let flips = flips as f64 / (teleports + 2) as f64;
+        teleport_flips += (flips * (teleports + 2) as f64) as usize;
+        teleport_frames += teleports + 2;
+        let mut vanish = Duration::ZERO;
+        let mut vanish_flips = 0;
+        for _ in 0..teleports {
+            for _ in 0..5 {
+                v.step(&mut shapes1);
+                flipped.clear();
+                index.update(&shapes1, &mut flipped);
+            }
+            flipped.clear();
+            let start = Instant::now();
+            black_box(index.update(&[], &mut flipped));
+            vanish += start.elapsed();
+            vanish_flips += flipped.len();
         }
-        flipped.clear();
-        let start = Instant::now();
-        black_box(index.update(&[], &mut flipped));
-        vanish += start.elapsed();
-        vanish_flips += flipped.len();
+        let change = vanish.as_secs_f64() / vanish_flips.max(1) as f64;
+        // The first frame brings the source back to its path (and anchors
+        // it); the source is then re-anchored every `period` frames, so
+        // timing a whole number of periods counts re-anchorings as often as
+        // a long walk does.
+        let period = (DEFAULT_TRACK_MARGIN / STEP).ceil() as usize;
+        let walk = time_per_call(1, 2 * period, || {
+            w.step(&mut shapes1);
+            flipped.clear();
+            black_box(index.update(&shapes1, &mut flipped));
+        });
+        let (teleport, walk) = (teleport.as_secs_f64(), walk.as_secs_f64());
+        round_teleport.push(teleport);
+        round_change.push(change);
+        round_walk.push(walk);
+        round_ratio.push(teleport / walk);
+        round_excl.push((teleport - flips * change) / walk);
     }
-    let change = vanish.as_secs_f64() / vanish_flips.max(1) as f64;
+    let teleport_flips = teleport_flips as f64 / teleport_frames as f64;
+    let teleport = median(&mut round_teleport);
+    let change = median(&mut round_change);
+    let walk_in_rounds = median(&mut round_walk);
+    let teleport_over_walk = median(&mut round_ratio);
+    let teleport_excl_over_walk = median(&mut round_excl);
 
     // A description of how a teleport's cost grows with what it changes
     // (not a target figure): 10 km jumps (north and back) along lines at
@@ -455,7 +501,7 @@ fn headlines(quick: bool) {
         -4000.0, -3000.0, -2000.0, -1000.0, 0.0, 1000.0, 2000.0, 4000.0,
     ];
     let rounds = if quick { 5 } else { 9 };
-    let per_round = (teleports / 2).max(4);
+    let per_round = if quick { 10 } else { 50 };
     let mut times = vec![Vec::new(); EDGE_OFFSETS.len()];
     let mut flips_per_line = vec![0.0; EDGE_OFFSETS.len()];
     for _ in 0..rounds {
@@ -507,7 +553,6 @@ fn headlines(quick: bool) {
 
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     let us_f = |s: f64| s * 1e6;
-    let teleport_excl = teleport.as_secs_f64() - teleport_flips * change;
     println!();
     println!(
         "machine: {} logical CPUs, {}",
@@ -530,17 +575,15 @@ fn headlines(quick: bool) {
         soa_s8.as_secs_f64() / walk_s8.as_secs_f64()
     );
     println!("headline update_us_1M_S64 {:.2} us", us(walk_s64));
-    println!("headline teleport_us_1M_S1 {:.1} us", us(teleport));
+    println!(
+        "rounds of teleports, changes and walking (S = 1): {teleport_rounds}; walking frame in them {:.2} us",
+        us_f(walk_in_rounds)
+    );
+    println!("headline teleport_us_1M_S1 {:.1} us", us_f(teleport));
     println!("headline teleport_flips_1M_S1 {teleport_flips:.0} volumes");
     println!("headline change_us_1M {:.3} us", change * 1e6);
-    println!(
-        "headline teleport_over_walk_1M_S1 {:.1} x",
-        teleport.as_secs_f64() / walk_s1.as_secs_f64()
-    );
-    println!(
-        "headline teleport_over_walk_excluding_changes_1M_S1 {:.1} x",
-        teleport_excl / walk_s1.as_secs_f64()
-    );
+    println!("headline teleport_over_walk_1M_S1 {teleport_over_walk:.1} x");
+    println!("headline teleport_over_walk_excluding_changes_1M_S1 {teleport_excl_over_walk:.1} x");
     println!(
         "headline teleport_to_empty_us_1M_S1 {:.2} us",
         us_f(to_empty)
