@@ -366,10 +366,10 @@ impl Geometry {
 
     /// Appends to `found` the slots of `span` (consecutive slots of
     /// `cell`'s, whose centre heights are at most `z_bound` in absolute
-    /// value) that pass `test`, with their centre relative to `origin`;
-    /// its load reaches go to `scratch`. A point anchor is tested on the f32 mirror, with
-    /// a slack far above its rounding (more candidates are harmless, fewer
-    /// would not be); a capsule in f64.
+    /// value) that pass `test`, with their centre relative to `origin`,
+    /// and their load reaches to `scratch`. A point anchor is tested on the
+    /// f32 mirror, with a slack far above its rounding (more candidates are
+    /// harmless, fewer would not be); a capsule in f64.
     pub(super) fn find_in_span(
         &self,
         (span, cell, z_bound): (std::ops::Range<u32>, &CellBox, f64),
