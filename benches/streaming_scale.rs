@@ -346,13 +346,13 @@ fn least_squares(points: &[(f64, f64)]) -> (f64, f64) {
     (mean_y - b * mean_x, b)
 }
 
-/// Median of three.
 /// The median of `v` (the upper one of an even count).
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
 
+/// Median of three.
 fn median3(mut v: [Duration; 3]) -> Duration {
     v.sort();
     v[1]
@@ -472,7 +472,8 @@ fn headlines(quick: bool) {
         // it); the source is then re-anchored every `period` frames, so
         // timing a whole number of periods counts re-anchorings as often as
         // a long walk does.
-        let period = (DEFAULT_TRACK_MARGIN / STEP).ceil() as usize;
+        // (Re-anchored once strictly farther than the margin.)
+        let period = (DEFAULT_TRACK_MARGIN / STEP).floor() as usize + 1;
         let walk = time_per_call(1, 2 * period, || {
             w.step(&mut shapes1);
             flipped.clear();

@@ -847,3 +847,60 @@ fn an_absurd_look_ahead_is_decided_exactly() {
     }
     assert!(decided_far > 1000, "the long capsule must want volumes");
 }
+
+/// Teleports into cells whose reach classes alternate between wholly
+/// within reach of the destination (copied without a test) and not (a
+/// class with one tall volume, tested): the spans must neither lose nor
+/// repeat a volume (debug builds assert that a near set holds a volume
+/// once), for points and capsules; then volumes are removed there (a copy
+/// must not take their tombstones).
+#[test]
+fn teleports_into_wholly_reached_classes_match_brute_force() {
+    use level_streaming::core::spatial::{SourceShape, VolumeGeom, WantingIndex};
+    let mut next = uniform(0x7e1e_0001_c1a5_55e5);
+    let volume = |x: f64, y: f64, z: f64, (load, unload): (f64, f64)| VolumeGeom {
+        center: Vec3::new(x, y, z),
+        radius: 0.0,
+        load,
+        unload,
+    };
+    // Reaches 400, 600 and 900 m: three reach classes of 1 km cells; the
+    // tall volume keeps the middle class from being wholly within reach.
+    let mut geoms = Vec::new();
+    for cell_x in [0.0, 20_000.0] {
+        for distances in [(300.0, 400.0), (450.0, 600.0), (700.0, 900.0)] {
+            for _ in 0..50 {
+                let (x, y) = (cell_x + next() * 999.0, next() * 999.0);
+                geoms.push(volume(x, y, 0.0, distances));
+            }
+        }
+        geoms.push(volume(cell_x + 500.0, 500.0, 3000.0, (450.0, 600.0)));
+    }
+    let mut index = WantingIndex::build(&geoms);
+    let mut live = vec![true; geoms.len()];
+    let mut wants = vec![false; geoms.len()];
+    let mut flipped = Vec::new();
+    for frame in 0..80 {
+        let p = Vec3::new(500.0 + 20_000.0 * (frame % 2) as f64, 500.0, 0.0);
+        let shape = if frame % 4 < 2 {
+            SourceShape::point(p)
+        } else {
+            SourceShape {
+                start: p,
+                end: Vec3::new(p.x + 30.0, p.y, 0.0),
+            }
+        };
+        if frame == 40 {
+            // Tombstones in every class of both cells.
+            for id in (0..geoms.len()).step_by(37) {
+                index.remove(id as u32);
+                live[id] = false;
+                wants[id] = false;
+            }
+        }
+        flipped.clear();
+        index.update(&[shape], &mut flipped);
+        assert_brute_force(frame, &index, &[shape], (&geoms, &live), &mut wants);
+    }
+    assert!(wants.iter().any(|&w| w), "the teleports must want volumes");
+}

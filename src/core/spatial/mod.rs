@@ -258,6 +258,22 @@ impl SlotBits {
         self.words[slot as usize / 64] & (1 << (slot % 64)) != 0
     }
 
+    /// Whether any slot of `range` is set (a word at a time).
+    fn any_in(&self, range: std::ops::Range<u32>) -> bool {
+        if range.is_empty() {
+            return false;
+        }
+        let (first, last) = (range.start as usize, range.end as usize - 1);
+        let (w0, w1) = (first / 64, last / 64);
+        let (head, tail) = (!0u64 << (first % 64), !0u64 >> (63 - last % 64));
+        if w0 == w1 {
+            return self.words[w0] & head & tail != 0;
+        }
+        self.words[w0] & head != 0
+            || self.words[w0 + 1..w1].iter().any(|&w| w != 0)
+            || self.words[w1] & tail != 0
+    }
+
     fn memory_bytes(&self) -> usize {
         self.words.capacity() * 8
     }
@@ -321,6 +337,9 @@ pub struct WantingIndex {
     /// Per slot, while a source refreshes its near set: set for a volume in
     /// it. Clear between anchorings.
     marks: SlotBits,
+    /// The tombstones among the build's slots (a query copying a whole
+    /// class run without testing it must not take one).
+    tombstone_slots: SlotBits,
     /// Slot per volume id (NIL: not in the index).
     slot_of: Vec<u32>,
     free_slots: Vec<u32>,
@@ -369,6 +388,7 @@ impl WantingIndex {
             ids: Vec::new(),
             states: Vec::new(),
             marks: SlotBits::default(),
+            tombstone_slots: SlotBits::default(),
             slot_of: Vec::new(),
             free_slots: Vec::new(),
             trackers: Vec::new(),
@@ -479,6 +499,7 @@ impl WantingIndex {
             n
         ];
         index.marks = SlotBits::with_len(n);
+        index.tombstone_slots = SlotBits::with_len(rest);
         // Dense lists are runs of consecutive slots; the geometry's mirror
         // is filled in slot order (sequential writes).
         let geoms = &mut index.geoms;
@@ -671,6 +692,7 @@ impl WantingIndex {
             + self.free_slots.capacity() * 4
             + self.states.capacity() * std::mem::size_of::<SlotState>()
             + self.marks.memory_bytes()
+            + self.tombstone_slots.memory_bytes()
             + self.touched.capacity() * 4
             + self.pending.capacity() * 4
             + self.query.memory_bytes()
@@ -771,6 +793,7 @@ impl WantingIndex {
         };
         if slot < self.run_slots {
             self.tombstones += 1;
+            self.tombstone_slots.set(slot);
             // A tombstone in its cell's run: no query ever matches NaN.
             let nan = Vec3::new(f64::NAN, f64::NAN, f64::NAN);
             self.geoms.set(

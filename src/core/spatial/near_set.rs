@@ -560,9 +560,17 @@ impl NearSet {
         visit_flags(&self.flags, |i| zones[i] = exact(slots[i]));
         #[cfg(debug_assertions)]
         for i in base..end {
+            let c = &self.coords;
+            let own = frame.lane_tol((c.x[i], c.y[i], c.z[i]), c.reach_unload[i]);
+            // A lane's own is infinite when its squared distance overflows
+            // f32 (absurd sizes); the batch's still bounds its error.
+            assert!(
+                tol >= own || !own.is_finite(),
+                "batch tolerance below a lane's"
+            );
             assert_eq!(
                 self.zone[i],
-                exact(self.coords.slot[i]),
+                exact(c.slot[i]),
                 "f32 class disagrees with f64"
             );
         }

@@ -43,6 +43,8 @@ impl WantingIndex {
             tracker.has_origin = tracker.finite();
             self.rebuild_near_set(t);
         }
+        #[cfg(debug_assertions)]
+        self.assert_unique_lanes(t);
         // Steady state allocates nothing: keep room to grow.
         let lanes = &mut self.trackers[t].lanes;
         lanes.reserve_headroom();
@@ -65,7 +67,7 @@ impl WantingIndex {
     /// on its own, and a covered one found again is in the near set already.
     /// The classes after the last one to test whose every volume is within
     /// reach of the anchor are copied without a test (the near cells of a
-    /// rebuild), unless the runs hold tombstones, which a copy would take.
+    /// rebuild), unless their runs hold a tombstone, which a copy would take.
     fn find_reaching(
         &self,
         (anchor, origin): (&SourceShape, &Vec3),
@@ -76,7 +78,9 @@ impl WantingIndex {
         let margin = self.margin;
         let bounds = (anchor.min_xy(), anchor.max_xy());
         let reach = (self.max_reach, margin);
-        let copy_whole = self.tombstones == 0;
+        let live_run = |run: &std::ops::Range<u32>| {
+            self.tombstones == 0 || !self.tombstone_slots.any_in(run.clone())
+        };
         self.cells
             .for_each_cell_near(self.cell_size, bounds, reach, |cell, list, in_reach| {
                 let test = ReachTest::new(anchor, margin, cell.magnitude());
@@ -110,7 +114,7 @@ impl WantingIndex {
                     if class.run.is_empty() {
                         continue;
                     }
-                    if copy_whole && whole_class(class, whole_from_anchor) {
+                    if whole_class(class, whole_from_anchor) && live_run(&class.run) {
                         let start = copied.map_or(class.run.start, |s| s.0);
                         copied = Some((start, class.run.end));
                     } else {
@@ -223,13 +227,15 @@ impl WantingIndex {
         // Room for as many lanes as the old set (or, for a new source, the
         // largest other set) had: the query appends span by span, and
         // growing by doubling would leave a near set up to twice its size.
-        let expected = self
-            .trackers
-            .iter()
-            .map(|t| t.lanes.len())
-            .max()
-            .unwrap_or(0)
-            .max(tracker.lanes.len());
+        let expected = match tracker.lanes.len() {
+            0 => self
+                .trackers
+                .iter()
+                .map(|t| t.lanes.len())
+                .max()
+                .unwrap_or(0),
+            old => old,
+        };
         fresh.reserve_headroom_for(expected);
         let mut old = std::mem::replace(&mut tracker.lanes, fresh);
         for (_, slot, zone) in old.entries() {
@@ -265,6 +271,21 @@ impl WantingIndex {
             }
         }
         self.trackers[t] = tracker;
+    }
+
+    /// Debug builds: a near set holds a volume at most once (a duplicate
+    /// lane would count the source twice, which the decisions alone would
+    /// not show: the counts move in pairs).
+    #[cfg(debug_assertions)]
+    fn assert_unique_lanes(&mut self, t: usize) {
+        let (lanes, marks) = (&self.trackers[t].lanes, &mut self.marks);
+        for (_, slot, _) in lanes.entries() {
+            assert!(!marks.get(slot), "two lanes for volume slot {slot}");
+            marks.set(slot);
+        }
+        for (_, slot, _) in lanes.entries() {
+            marks.clear(slot);
+        }
     }
 
     /// Looks at the near set of source `t` for its current shape.
