@@ -224,19 +224,11 @@ impl WantingIndex {
         // sources, kept for its capacity); the old ones become the spare.
         let mut fresh = std::mem::take(&mut self.spare_lanes);
         fresh.clear();
-        // Room for as many lanes as the old set (or, for a new source, the
-        // largest other set) had: the query appends span by span, and
-        // growing by doubling would leave a near set up to twice its size.
-        let expected = match tracker.lanes.len() {
-            0 => self
-                .trackers
-                .iter()
-                .map(|t| t.lanes.len())
-                .max()
-                .unwrap_or(0),
-            old => old,
-        };
-        fresh.reserve_headroom_for(expected);
+        // Room for as many lanes as the old set had: the query appends span
+        // by span, and growing by doubling would leave a near set up to
+        // twice its size. (A new source's set grows by doubling: another
+        // source's size says nothing of its own, and capacity is kept.)
+        fresh.reserve_headroom_for(tracker.lanes.len());
         let mut old = std::mem::replace(&mut tracker.lanes, fresh);
         for (_, slot, zone) in old.entries() {
             contribute(&mut self.states, &mut self.touched, slot, zone, -1);
