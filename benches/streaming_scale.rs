@@ -469,10 +469,9 @@ fn headlines(quick: bool) {
         }
         let change = vanish.as_secs_f64() / vanish_flips.max(1) as f64;
         // The first frame brings the source back to its path (and anchors
-        // it); the source is then re-anchored every `period` frames, so
-        // timing a whole number of periods counts re-anchorings as often as
-        // a long walk does.
-        // (Re-anchored once strictly farther than the margin.)
+        // it); the source is then re-anchored every `period` frames (once
+        // strictly farther than the margin), so timing a whole number of
+        // periods counts re-anchorings as often as a long walk does.
         let period = (DEFAULT_TRACK_MARGIN / STEP).floor() as usize + 1;
         let walk = time_per_call(1, 2 * period, || {
             w.step(&mut shapes1);

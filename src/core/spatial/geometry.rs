@@ -401,8 +401,8 @@ impl Geometry {
         flags.resize(n, 0);
         test_span((x, y, z, reach), (px, py, pz, reach_slack), &mut flags[..n]);
         let (ox, oy, oz) = cell_offset(cell, origin);
-        // The passing positions first, then one tight loop per column.
-        // (A branch-free compaction: about a third pass, unpredictably.)
+        // The passing positions first (a branch-free compaction: about half
+        // pass, unpredictably), then one pass over them writes every column.
         let hits = &mut scratch.hits;
         hits.resize(n, 0);
         let mut passed = 0;
@@ -410,10 +410,8 @@ impl Geometry {
             hits[passed] = i as u32;
             passed += f as usize;
         }
-        hits.truncate(passed);
-        // One pass over the hits writes every column, into room made first
-        // (a gather per column would re-read the hits and check bounds six
-        // times).
+        // Room made first: a gather per column would re-read the hits and
+        // check bounds six times.
         let hits = &scratch.hits;
         let base = found.len();
         let grown = base + passed;

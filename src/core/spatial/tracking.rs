@@ -44,7 +44,7 @@ impl WantingIndex {
             self.rebuild_near_set(t);
         }
         #[cfg(debug_assertions)]
-        self.assert_unique_lanes(t);
+        self.assert_lanes_unique_and_live(t);
         // Steady state allocates nothing: keep room to grow.
         let lanes = &mut self.trackers[t].lanes;
         lanes.reserve_headroom();
@@ -201,10 +201,6 @@ impl WantingIndex {
             marks.clear(slot);
         }
         for (_, slot, zone) in tracker.lanes.entries().skip(kept) {
-            debug_assert!(
-                self.states[slot as usize].live,
-                "a lane for a removed volume"
-            );
             contribute(&mut self.states, &mut self.touched, slot, zone, 1);
         }
         self.marks = marks;
@@ -255,23 +251,24 @@ impl WantingIndex {
                 });
             self.query = query;
             for (_, slot, zone) in tracker.lanes.entries() {
-                debug_assert!(
-                    self.states[slot as usize].live,
-                    "a lane for a removed volume"
-                );
                 contribute(&mut self.states, &mut self.touched, slot, zone, 1);
             }
         }
         self.trackers[t] = tracker;
     }
 
-    /// Debug builds: a near set holds a volume at most once (a duplicate
-    /// lane would count the source twice, which the decisions alone would
-    /// not show: the counts move in pairs).
+    /// Debug builds: a near set holds live volumes, each at most once (a
+    /// duplicate lane would count the source twice, which the decisions
+    /// alone would not show: the counts move in pairs; a lane for a removed
+    /// volume, a tombstone, would count for a slot no decision reads).
     #[cfg(debug_assertions)]
-    fn assert_unique_lanes(&mut self, t: usize) {
+    fn assert_lanes_unique_and_live(&mut self, t: usize) {
         let (lanes, marks) = (&self.trackers[t].lanes, &mut self.marks);
         for (_, slot, _) in lanes.entries() {
+            assert!(
+                self.states[slot as usize].live,
+                "a lane for a removed volume"
+            );
             assert!(!marks.get(slot), "two lanes for volume slot {slot}");
             marks.set(slot);
         }
